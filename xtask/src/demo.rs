@@ -1,0 +1,27 @@
+//! `cargo xtask demo`: set up, build the widget in release, and serve the demo campaign with the
+//! widget on http://127.0.0.1:8080 (SQLite data under `data/`).
+
+use crate::{
+    run::{self, command},
+    setup, stages,
+};
+
+/// The campaign the demo serves.
+const DEMO_CAMPAIGN: &str = "campaigns/kr-covid19-2021-07.toml";
+
+/// Builds and serves until Ctrl-C.
+pub fn run() -> Result<(), String> {
+    setup::ensure_all()?;
+    stages::build_widget_release()?;
+    run::status(command("cargo").args(["build", "--release", "-p", "fairline-server"]))?;
+    println!("\nFairline demo: open http://127.0.0.1:8080 (Ctrl-C stops it)\n");
+    run::status(command("target/release/fairline-server").args([
+        "serve",
+        "--campaign",
+        DEMO_CAMPAIGN,
+        "--listen",
+        "127.0.0.1:8080",
+        "--static",
+        "dist",
+    ]))
+}

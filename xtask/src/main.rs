@@ -1,0 +1,41 @@
+//! `cargo xtask …`: Fairline's task runner.
+//!
+//! - `cargo xtask setup` installs what is missing (and says what is present, with versions).
+//! - `cargo xtask demo` sets up, builds the widget in release and serves the demo on
+//!   `http://127.0.0.1:8080`.
+//! - `cargo xtask test [lint|native|wasm|e2e]…` sets up, then runs every stage (or the named ones),
+//!   printing one summary line per stage; it exits non-zero if any stage fails.
+
+mod demo;
+mod run;
+mod setup;
+mod stages;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let outcome = match task {
+        "setup" => setup::ensure_all(),
+        "demo" => demo::run(),
+        "test" => stages::run(rest),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]…>\n\
+                 see README.md"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
