@@ -1,11 +1,96 @@
-//! The widget's only door to the server: typed DTOs from core and one JSON fetch helper.
+//! The widget's only door to the server: typed calls with core's DTOs over a [`Transport`].
+//!
+//! [`FetchTransport`] is the browser's `fetch` (aborted when the caller drops the future, e.g.
+//! when the component that started it is cleaned up); tests pass
+//! [`crate::fake_transport::FakeTransport`] instead.
 
-use fairline_core::{campaign::Campaign, error::ApiError};
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use core::future::Future;
+use core::pin::Pin;
+use core::time::Duration;
+use std::sync::Arc;
+
+use fairline_core::{
+    booking::{
+        Booking, BookingReceipt, BookingRequest, DayAvailability, EligibilityResponse, SiteSummary,
+    },
+    campaign::Campaign,
+    error::ApiError,
+    person::PersonInput,
+    wire::{AdmitRequest, AdmitResponse, JoinResponse, QueueState, Signed, TicketClaims},
+};
+use serde::{de::DeserializeOwned, Serialize};
+use time::{Date, OffsetDateTime};
 
 use crate::text;
+
+/// A future that lives on the browser's single thread.
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// An HTTP method the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One request, relative to the API base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Path and query, starting with `/v1/`.
+    pub path: String,
+    /// Extra headers (`Content-Type: application/json` is added for a body).
+    pub headers: Vec<(String, String)>,
+    /// JSON body.
+    pub body: Option<String>,
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// `Retry-After` in whole seconds, when present in that form.
+    pub retry_after_s: Option<u32>,
+    /// Body text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A response with `status` and a JSON body.
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            retry_after_s: None,
+            body: body.into(),
+        }
+    }
+
+    /// The same response with a `Retry-After`.
+    pub fn with_retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
+    }
+}
+
+/// Sends requests. No answer at all (offline, aborted) is `Err(())`.
+pub trait Transport: Send + Sync {
+    /// Sends `request`.
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, ()>>;
+}
 
 /// Why a request gave no usable answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,9 +98,21 @@ pub enum ApiFailure {
     /// No answer at all (offline, DNS, CORS, aborted).
     Network,
     /// The server answered with its error shape.
-    Server { status: u16, error: ApiError },
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// The error.
+        error: ApiError,
+        /// `Retry-After`, if sent.
+        retry_after_s: Option<u32>,
+    },
     /// The server answered something we could not read.
-    Unreadable { status: u16 },
+    Unreadable {
+        /// HTTP status.
+        status: u16,
+        /// `Retry-After`, if sent.
+        retry_after_s: Option<u32>,
+    },
 }
 
 impl ApiFailure {
@@ -26,9 +123,45 @@ impl ApiFailure {
             ApiFailure::Server { error, .. } if error.code == "campaign_not_found" => {
                 text::ERROR_CAMPAIGN_NOT_FOUND
             }
+            ApiFailure::Server { status, .. } | ApiFailure::Unreadable { status, .. }
+                if *status == 429 || *status == 503 =>
+            {
+                text::ERROR_BUSY
+            }
             ApiFailure::Server { .. } | ApiFailure::Unreadable { .. } => text::ERROR_GENERIC,
         }
     }
+
+    /// The server's `Retry-After` (header, or the error body's `retry_after_s`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        let seconds = match self {
+            ApiFailure::Network => None,
+            ApiFailure::Server {
+                error,
+                retry_after_s,
+                ..
+            } => retry_after_s.or(error.retry_after_s),
+            ApiFailure::Unreadable { retry_after_s, .. } => *retry_after_s,
+        };
+        seconds.map(|s| Duration::from_secs(u64::from(s)))
+    }
+
+    /// The stable error code, when the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiFailure::Server { error, .. } => Some(&error.code),
+            _ => None,
+        }
+    }
+}
+
+/// A successful answer and the `Retry-After` it carried (the queue state may carry one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    /// The answer.
+    pub value: T,
+    /// `Retry-After`, if sent.
+    pub retry_after: Option<Duration>,
 }
 
 /// A campaign as listed by `GET /v1/campaigns`.
@@ -38,54 +171,349 @@ pub struct CampaignSummary {
     pub id: String,
 }
 
-/// Talks to one Fairline server.
-#[derive(Debug, Clone)]
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Health {
+    /// Server time (absent from older servers).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub server_time: Option<OffsetDateTime>,
+}
+
+/// Talks to one Fairline server through a transport.
+#[derive(Clone)]
 pub struct ApiClient {
-    base: String,
+    transport: Arc<dyn Transport>,
+}
+
+impl core::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ApiClient")
+    }
 }
 
 impl ApiClient {
-    /// A client for the API at `base` (empty: this page's origin).
+    /// A client for the API at `base` (empty: this page's origin), over `fetch`.
     pub fn new(base: String) -> Self {
-        Self {
-            base: base.trim_end_matches('/').to_owned(),
-        }
+        Self::with_transport(Arc::new(FetchTransport::new(base)))
+    }
+
+    /// A client over any transport (tests pass a fake).
+    pub fn with_transport(transport: Arc<dyn Transport>) -> Self {
+        Self { transport }
+    }
+
+    /// `GET /v1/health`.
+    pub async fn health(&self) -> Result<Health, ApiFailure> {
+        self.call(Method::Get, "/v1/health".into(), &[], None::<&()>)
+            .await
+            .map(|reply| reply.value)
     }
 
     /// The campaign document; with an empty id, the first campaign the server lists.
     pub async fn campaign(&self, campaign_id: &str) -> Result<Campaign, ApiFailure> {
         let campaign_id = if campaign_id.is_empty() {
-            let listed: Vec<CampaignSummary> = self.get_json("/v1/campaigns").await?;
+            let listed: Vec<CampaignSummary> = self.get("/v1/campaigns".into()).await?;
             match listed.into_iter().next() {
                 Some(first) => first.id,
-                None => return Err(ApiFailure::Unreadable { status: 200 }),
+                None => {
+                    return Err(ApiFailure::Unreadable {
+                        status: 200,
+                        retry_after_s: None,
+                    })
+                }
             }
         } else {
             campaign_id.to_owned()
         };
-        self.get_json(&format!("/v1/campaigns/{campaign_id}")).await
+        self.get(format!("/v1/campaigns/{}", segment(&campaign_id)))
+            .await
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
-        let url = format!("{}{path}", self.base);
-        let window = web_sys::window().ok_or(ApiFailure::Network)?;
-        let response = JsFuture::from(window.fetch_with_str(&url))
+    /// `POST …/eligibility`: the server's verdict.
+    pub async fn eligibility(
+        &self,
+        campaign_id: &str,
+        person: &PersonInput,
+    ) -> Result<EligibilityResponse, ApiFailure> {
+        let path = format!("/v1/campaigns/{}/eligibility", segment(campaign_id));
+        self.post(path, &[], person).await
+    }
+
+    /// `POST …/queue`: join (or rejoin) the queue.
+    pub async fn join(
+        &self,
+        campaign_id: &str,
+        person: &PersonInput,
+    ) -> Result<JoinResponse, ApiFailure> {
+        let path = format!("/v1/campaigns/{}/queue", segment(campaign_id));
+        self.post(path, &[], person).await
+    }
+
+    /// `GET …/queue/state`, with the response's `Retry-After`.
+    pub async fn queue_state(&self, campaign_id: &str) -> Result<Reply<QueueState>, ApiFailure> {
+        let path = format!("/v1/campaigns/{}/queue/state", segment(campaign_id));
+        self.call(Method::Get, path, &[], None::<&()>).await
+    }
+
+    /// `POST …/queue/admit`.
+    pub async fn admit(
+        &self,
+        campaign_id: &str,
+        ticket: &Signed<TicketClaims>,
+    ) -> Result<AdmitResponse, ApiFailure> {
+        let path = format!("/v1/campaigns/{}/queue/admit", segment(campaign_id));
+        let body = AdmitRequest {
+            ticket: ticket.clone(),
+        };
+        self.post(path, &[], &body).await
+    }
+
+    /// `POST …/queue/extend` with the admission token.
+    pub async fn extend(
+        &self,
+        campaign_id: &str,
+        admission_token: &str,
+    ) -> Result<AdmitResponse, ApiFailure> {
+        let path = format!("/v1/campaigns/{}/queue/extend", segment(campaign_id));
+        self.post(path, &[bearer(admission_token)], &serde_json::json!({}))
             .await
-            .map_err(|_| ApiFailure::Network)?;
-        let response: web_sys::Response = response.dyn_into().map_err(|_| ApiFailure::Network)?;
-        let status = response.status();
-        let body = JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+    }
+
+    /// `GET …/sites`.
+    pub async fn sites(&self, campaign_id: &str) -> Result<Vec<SiteSummary>, ApiFailure> {
+        self.get(format!("/v1/campaigns/{}/sites", segment(campaign_id)))
             .await
-            .map_err(|_| ApiFailure::Network)?
-            .as_string()
-            .unwrap_or_default();
-        if response.ok() {
-            serde_json::from_str(&body).map_err(|_| ApiFailure::Unreadable { status })
-        } else {
-            match serde_json::from_str::<ApiError>(&body) {
-                Ok(error) => Err(ApiFailure::Server { status, error }),
-                Err(_) => Err(ApiFailure::Unreadable { status }),
-            }
+    }
+
+    /// `GET …/sites/{site}/days/{day}`.
+    pub async fn day(
+        &self,
+        campaign_id: &str,
+        site_id: &str,
+        day: Date,
+    ) -> Result<DayAvailability, ApiFailure> {
+        self.get(format!(
+            "/v1/campaigns/{}/sites/{}/days/{}",
+            segment(campaign_id),
+            segment(site_id),
+            crate::format::format_day(day)
+        ))
+        .await
+    }
+
+    /// `POST …/bookings` with the admission token and an idempotency key.
+    pub async fn book(
+        &self,
+        campaign_id: &str,
+        admission_token: &str,
+        idempotency_key: &str,
+        request: &BookingRequest,
+    ) -> Result<BookingReceipt, ApiFailure> {
+        let path = format!("/v1/campaigns/{}/bookings", segment(campaign_id));
+        let headers = [
+            bearer(admission_token),
+            ("Idempotency-Key".to_owned(), idempotency_key.to_owned()),
+        ];
+        self.post(path, &headers, request).await
+    }
+
+    /// `POST /v1/bookings/{reference}/cancel`.
+    pub async fn cancel(&self, reference: &str, secret: &str) -> Result<Booking, ApiFailure> {
+        let path = format!("/v1/bookings/{}/cancel", segment(reference));
+        let headers = [("Fairline-Booking-Secret".to_owned(), secret.to_owned())];
+        self.post(path, &headers, &serde_json::json!({})).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: String) -> Result<T, ApiFailure> {
+        self.call(Method::Get, path, &[], None::<&()>)
+            .await
+            .map(|reply| reply.value)
+    }
+
+    async fn post<T: DeserializeOwned, B: Serialize>(
+        &self,
+        path: String,
+        headers: &[(String, String)],
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        self.call(Method::Post, path, headers, Some(body))
+            .await
+            .map(|reply| reply.value)
+    }
+
+    async fn call<T: DeserializeOwned, B: Serialize>(
+        &self,
+        method: Method,
+        path: String,
+        headers: &[(String, String)],
+        body: Option<&B>,
+    ) -> Result<Reply<T>, ApiFailure> {
+        let request = HttpRequest {
+            method,
+            path,
+            headers: headers.to_vec(),
+            body: body.map(|b| serde_json::to_string(b).unwrap_or_default()),
+        };
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(|()| ApiFailure::Network)?;
+        read_response(response)
+    }
+}
+
+/// Turns a raw response into the typed answer or the failure.
+pub fn read_response<T: DeserializeOwned>(response: HttpResponse) -> Result<Reply<T>, ApiFailure> {
+    let status = response.status;
+    let retry_after_s = response.retry_after_s;
+    if (200..300).contains(&status) {
+        serde_json::from_str(&response.body)
+            .map(|value| Reply {
+                value,
+                retry_after: retry_after_s.map(|s| Duration::from_secs(u64::from(s))),
+            })
+            .map_err(|_| ApiFailure::Unreadable {
+                status,
+                retry_after_s,
+            })
+    } else {
+        match serde_json::from_str::<ApiError>(&response.body) {
+            Ok(error) => Err(ApiFailure::Server {
+                status,
+                error,
+                retry_after_s,
+            }),
+            Err(_) => Err(ApiFailure::Unreadable {
+                status,
+                retry_after_s,
+            }),
         }
+    }
+}
+
+fn bearer(token: &str) -> (String, String) {
+    ("Authorization".to_owned(), format!("Bearer {token}"))
+}
+
+/// A path segment with everything but unreserved characters percent-encoded.
+pub fn segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `Retry-After` as whole seconds (the HTTP-date form needs a clock, so it is ignored).
+pub fn parse_retry_after(value: &str) -> Option<u32> {
+    value.trim().parse().ok()
+}
+
+/// The browser's `fetch`, against `base`.
+#[derive(Debug, Clone)]
+pub struct FetchTransport {
+    base: String,
+}
+
+impl FetchTransport {
+    /// Fetches relative to `base` (empty: this page's origin).
+    pub fn new(base: String) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+impl Transport for FetchTransport {
+    fn send(&self, request: HttpRequest) -> LocalFuture<Result<HttpResponse, ()>> {
+        let url = format!("{}{}", self.base, request.path);
+        Box::pin(fetch(url, request))
+    }
+}
+
+/// Aborts the fetch it guards when dropped before the answer is read.
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+async fn fetch(url: String, request: HttpRequest) -> Result<HttpResponse, ()> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let window = web_sys::window().ok_or(())?;
+    let controller = web_sys::AbortController::new().map_err(|_| ())?;
+    let mut guard = AbortOnDrop(Some(controller.clone()));
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_signal(Some(&controller.signal()));
+    let headers = web_sys::Headers::new().map_err(|_| ())?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(|_| ())?;
+    }
+    if let Some(body) = &request.body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ())?;
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .map_err(|_| ())?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| ())?;
+    let retry_after_s = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|value| parse_retry_after(&value));
+    let body = JsFuture::from(response.text().map_err(|_| ())?)
+        .await
+        .map_err(|_| ())?
+        .as_string()
+        .unwrap_or_default();
+    guard.0 = None;
+    Ok(HttpResponse {
+        status: response.status(),
+        retry_after_s,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn responses_become_answers_or_failures_with_retry_after() {
+        let ok: Reply<Vec<u32>> = read_response(HttpResponse::json(200, "[1,2]")).unwrap();
+        assert_eq!(ok.value, vec![1, 2]);
+        let shed =
+            read_response::<Vec<u32>>(HttpResponse::json(503, "").with_retry_after(7)).unwrap_err();
+        assert_eq!(shed.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(shed.citizen_message(), text::ERROR_BUSY);
+        let refused = read_response::<Vec<u32>>(HttpResponse::json(
+            409,
+            r#"{"code":"slot_full","message_key":"error.slot_full"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(refused.code(), Some("slot_full"));
+        assert_eq!(parse_retry_after(" 12 "), Some(12));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(segment("a b/c"), "a%20b%2Fc");
     }
 }

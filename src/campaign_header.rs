@@ -4,24 +4,8 @@ use fairline_core::campaign::Campaign;
 use leptos::prelude::*;
 use time::format_description::well_known::Rfc3339;
 
+pub use crate::format::format_local;
 use crate::text;
-
-/// `2021-07-12 20:00 (UTC+09:00)`: the instant in the campaign's own offset, with that offset.
-pub fn format_local(instant: time::OffsetDateTime) -> String {
-    let offset = instant.offset();
-    let (hours, minutes, _) = offset.as_hms();
-    let sign = if offset.is_negative() { '-' } else { '+' };
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} (UTC{sign}{:02}:{:02})",
-        instant.year(),
-        u8::from(instant.month()),
-        instant.day(),
-        instant.hour(),
-        instant.minute(),
-        hours.unsigned_abs(),
-        minutes.unsigned_abs(),
-    )
-}
 
 /// Heading with the campaign name, then when booking opens.
 #[component]

@@ -1,17 +1,35 @@
-//! The Fairline widget (Leptos, client-side rendered): a citizen's booking journey.
+//! The Fairline widget (Leptos, client-side rendered): a citizen's booking journey — check,
+//! wait honestly, choose, book.
 //!
 //! It mounts into any host element given an API base and a campaign id, so partner pages can
 //! embed it; [`mount_from_page`] reads both from `#fairline`'s `data-api-base` and
-//! `data-campaign` attributes.
+//! `data-campaign` attributes. Each step lives in its own module; the waiting loop's decisions
+//! live on plain types in [`waiting`].
 
 pub mod api;
+pub mod browser;
 pub mod campaign_header;
+pub mod check_step;
+pub mod choose_step;
+pub mod done_step;
+pub mod fake_transport;
+pub mod format;
+pub mod session;
 pub mod text;
+pub mod wait_step;
+pub mod waiting;
 
+use core::time::Duration;
+
+use fairline_core::{campaign::Campaign, clock::ClockSkew};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub use campaign_header::CampaignHeader;
+pub use session::{Session, Step};
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Where the widget finds its server and which campaign it books.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,28 +40,81 @@ pub struct WidgetConfig {
     pub campaign_id: String,
 }
 
-/// The whole widget for `config`.
+/// The whole widget for `config`, talking to the server with `fetch`.
 #[component]
 pub fn Widget(config: WidgetConfig) -> impl IntoView {
-    let client = api::ApiClient::new(config.api_base);
-    let campaign_id = config.campaign_id;
+    let api = api::ApiClient::new(config.api_base);
+    view! { <WidgetWith api campaign_id=config.campaign_id /> }
+}
+
+/// The whole widget over any API client (tests pass one with a fake transport).
+#[component]
+pub fn WidgetWith(api: api::ApiClient, campaign_id: String) -> impl IntoView {
+    let loader = api.clone();
     let campaign = LocalResource::new(move || {
-        let client = client.clone();
+        let loader = loader.clone();
         let campaign_id = campaign_id.clone();
-        async move { client.campaign(&campaign_id).await }
+        async move { loader.campaign(&campaign_id).await }
     });
     view! {
         <section class="fl-widget" aria-labelledby="fl-title">
             {move || match campaign.get() {
                 None => view! { <p class="fl-muted">{text::LOADING}</p> }.into_any(),
-                Some(Ok(campaign)) => view! { <CampaignHeader campaign /> }.into_any(),
+                Some(Ok(campaign)) => view! { <Journey campaign api=api.clone() /> }.into_any(),
                 Some(Err(failure)) => {
-                    view! { <p class="fl-error" role="alert">{failure.citizen_message()}</p> }
-                        .into_any()
+                    view! { <p class="fl-error">{failure.citizen_message()}</p> }.into_any()
                 }
             }}
         </section>
     }
+}
+
+/// The journey for a loaded campaign: header, clock notice, the current step, and the one
+/// polite live region.
+#[component]
+pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
+    let header_campaign = campaign.clone();
+    let session = Session::new(api, campaign);
+    provide_context(session.clone());
+    leptos::task::spawn_local_scoped_with_cancellation(session::sample_clock(session.clone()));
+    let tick = session.tick;
+    if let Ok(handle) = set_interval_with_handle(
+        move || tick.set(browser::mono_now_ms()),
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let step = session.step;
+    let skew = session.skew;
+    let announcement = session.announcement;
+    view! {
+        <CampaignHeader campaign=header_campaign />
+        {move || clock_notice(skew.get())}
+        {move || match step.get() {
+            Step::Check => view! { <check_step::CheckStep /> }.into_any(),
+            Step::Wait { ticket } => view! { <wait_step::WaitStep ticket /> }.into_any(),
+            Step::Choose { admission } => {
+                view! { <choose_step::ChooseStep admission /> }.into_any()
+            }
+            Step::Done { receipt } => view! { <done_step::DoneStep receipt /> }.into_any(),
+        }}
+        <div class="fl-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+            {move || announcement.get()}
+        </div>
+    }
+}
+
+fn clock_notice(skew: Option<ClockSkew>) -> Option<impl IntoView> {
+    let (by, ahead) = match skew? {
+        ClockSkew::Fine => return None,
+        ClockSkew::DeviceAhead(by) => (by, true),
+        ClockSkew::DeviceBehind(by) => (by, false),
+    };
+    Some(view! {
+        <p class="fl-notice" id="fl-clock-notice">
+            {text::clock_off(&format::format_skew(by), ahead)}
+        </p>
+    })
 }
 
 /// Mounts the widget into `host` and keeps it mounted for the page's lifetime.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eligibility::Verdict;
+
 /// The JSON body of every error response: a stable machine code, a message key the widget
 /// translates, the field at fault (when one is), and how long to wait before retrying (when the
 /// server asks for that).
@@ -17,6 +19,10 @@ pub struct ApiError {
     /// Seconds the client must wait before trying again (mirrors `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_s: Option<u32>,
+    /// The server's eligibility verdict, when the request was refused because of it (join,
+    /// book), so the widget can show it if it differs from its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 impl ApiError {
@@ -27,12 +33,19 @@ impl ApiError {
             message_key: format!("error.{code}"),
             field: None,
             retry_after_s: None,
+            verdict: None,
         }
     }
 
     /// The same error, naming the field at fault.
     pub fn with_field(mut self, field: &str) -> Self {
         self.field = Some(field.to_owned());
+        self
+    }
+
+    /// The same error, carrying the verdict that caused it.
+    pub fn with_verdict(mut self, verdict: Verdict) -> Self {
+        self.verdict = Some(verdict);
         self
     }
 

@@ -20,3 +20,7 @@ pub mod poll;
 pub mod position;
 pub mod rng;
 pub mod wire;
+
+// Booking wire types and the token form of signed claims.
+pub mod booking;
+pub mod token;

@@ -125,12 +125,9 @@ impl FieldError {
 
 impl From<&FieldError> for ApiError {
     fn from(error: &FieldError) -> Self {
-        ApiError {
-            code: error.code.as_str().to_owned(),
-            message_key: error.message_key.clone(),
-            field: Some(error.field.as_str().to_owned()),
-            retry_after_s: None,
-        }
+        let mut api_error = ApiError::new(error.code.as_str()).with_field(error.field.as_str());
+        api_error.message_key.clone_from(&error.message_key);
+        api_error
     }
 }
 

@@ -179,8 +179,9 @@ pub struct AdmissionClaims {
 
 impl Claims for AdmissionClaims {}
 
-/// `POST …/queue/admit` and `POST …/queue/admit/extend` body: the ticket, or the admission to
-/// extend.
+/// `POST …/queue/admit` body: the holder's ticket. The server answers with an admission once the
+/// ticket's rank is below `admitted_through` (the same [`crate::position::position`] check the
+/// widget runs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdmitRequest {
     /// The holder's ticket.

@@ -4,7 +4,11 @@
 //! Run the demo with `cargo xtask demo`, or by hand:
 //! `fairline-server serve --campaign campaigns/kr-covid19-2021-07.toml --static dist`.
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    process::ExitCode,
+};
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +39,27 @@ enum Command {
         /// Folder for the database and generated secrets (created if missing).
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        /// Rehearse: run the server clock as if it were this RFC 3339 instant, ticking on.
+        #[arg(long)]
+        rehearse_at: Option<String>,
+        /// Admissions per second.
+        #[arg(long, default_value_t = 5.0)]
+        admit_rate: f64,
+        /// At most this many admitted, unfinished sessions.
+        #[arg(long, default_value_t = 500)]
+        max_active: u32,
+        /// A partner origin allowed to call the API from a browser (repeatable).
+        #[arg(long = "allow-origin")]
+        allowed_origins: Vec<String>,
+        /// Trust `X-Forwarded-For` from this proxy address only.
+        #[arg(long)]
+        trusted_proxy: Option<IpAddr>,
+        /// Joins one client may burst before 429.
+        #[arg(long, default_value_t = 10)]
+        join_burst: u32,
+        /// Concurrent joins before 503.
+        #[arg(long, default_value_t = 128)]
+        join_concurrency: usize,
     },
     /// Check a campaign file: print the cohort × day table and every finding.
     Check {
@@ -52,6 +77,13 @@ fn main() -> ExitCode {
             listen,
             static_dir,
             data,
+            rehearse_at,
+            admit_rate,
+            max_active,
+            allowed_origins,
+            trusted_proxy,
+            join_burst,
+            join_concurrency,
         } => {
             fairline_server::telemetry::init();
             let runtime = match tokio::runtime::Runtime::new() {
@@ -66,6 +98,13 @@ fn main() -> ExitCode {
                 listen,
                 static_dir,
                 data_dir: data,
+                rehearse_at,
+                admit_rate,
+                max_active,
+                allowed_origins,
+                trusted_proxy,
+                join_burst,
+                join_concurrency,
             };
             match runtime.block_on(fairline_server::cli::serve(options)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -1,10 +1,19 @@
-//! Shared server state handed to every handler.
+//! Shared server state handed to every handler, and how it starts.
 
-use std::sync::Arc;
+use std::{path::Path, sync::Arc};
 
 use fairline_core::campaign::Campaign;
 
-/// Everything a handler may read: the loaded campaign (more arrives with the queue and store).
+use crate::{
+    clock::ServerClock,
+    config::{Secrets, Tuning},
+    guard::{JoinLimiter, RouteLimits},
+    metrics::Metrics,
+    queue::QueueEngine,
+    store::Store,
+};
+
+/// Everything a handler may read.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -12,18 +21,81 @@ pub struct AppState {
 
 struct Inner {
     campaign: Campaign,
+    store: Store,
+    queue: Arc<QueueEngine>,
+    secrets: Secrets,
+    tuning: Tuning,
+    limits: RouteLimits,
+    join_limiter: JoinLimiter,
+    metrics: Metrics,
 }
 
 impl AppState {
-    /// State serving one campaign.
-    pub fn new(campaign: Campaign) -> Self {
-        Self {
-            inner: Arc::new(Inner { campaign }),
-        }
+    /// Opens the store under `data_dir` (`fairline.sqlite3`), loads the secrets, loads the queue
+    /// and starts admission in the background.
+    pub async fn start(
+        campaign: Campaign,
+        data_dir: &Path,
+        clock: ServerClock,
+        tuning: Tuning,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir)?;
+        let secrets = Secrets::load(data_dir)?;
+        let store = Store::open(&data_dir.join("fairline.sqlite3")).await?;
+        let queue =
+            Arc::new(QueueEngine::load(&campaign, store.clone(), clock, tuning.clone()).await?);
+        tokio::spawn(queue.clone().run());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                limits: RouteLimits::new(&tuning),
+                join_limiter: JoinLimiter::new(&tuning),
+                campaign,
+                store,
+                queue,
+                secrets,
+                tuning,
+                metrics: Metrics::default(),
+            }),
+        })
     }
 
     /// The campaign this server runs.
     pub fn campaign(&self) -> &Campaign {
         &self.inner.campaign
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The queue.
+    pub fn queue(&self) -> &QueueEngine {
+        &self.inner.queue
+    }
+
+    /// Secrets.
+    pub fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
+    }
+
+    /// Tuning.
+    pub fn tuning(&self) -> &Tuning {
+        &self.inner.tuning
+    }
+
+    /// Concurrency bounds per route class.
+    pub fn limits(&self) -> &RouteLimits {
+        &self.inner.limits
+    }
+
+    /// Per-client join rate limit.
+    pub fn join_limiter(&self) -> &JoinLimiter {
+        &self.inner.join_limiter
+    }
+
+    /// Counters for `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 }

@@ -1,58 +1,43 @@
-//! The API over real HTTP: `spawn_app()` serves the router on 127.0.0.1:0 and tests talk to it.
+//! The API's reads and its refusals of bad input, over real HTTP.
 
+mod common;
+
+use common::{spawn_app, spawn_app_with, AppOptions};
 use fairline_core::{campaign::Campaign, error::ApiError};
-use fairline_server::{app, AppState};
-
-const KR_CAMPAIGN: &str = include_str!("../../../campaigns/kr-covid19-2021-07.toml");
-
-/// A running server and the base URL to reach it.
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-}
-
-async fn spawn_app() -> TestApp {
-    let campaign = Campaign::from_toml_str(KR_CAMPAIGN).expect("shipped campaign parses");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(AppState::new(campaign))).await });
-    TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
-    }
-}
 
 #[tokio::test]
-async fn health_answers_ok() {
+async fn health_answers_ok_with_server_time() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(format!("{}/v1/health", app.base))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url("/v1/health")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+    assert!(
+        body["server_time"]
+            .as_str()
+            .unwrap()
+            .starts_with("2021-07-12T11:"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
-async fn campaign_document_is_core_campaign_and_cacheable() {
+async fn campaign_document_is_core_campaign_cacheable_and_versioned() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(format!("{}/v1/campaigns/kr-covid19-2021-07", app.base))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.campaign_url("")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let cache = response.headers()["cache-control"]
         .to_str()
         .unwrap()
         .to_owned();
     assert!(cache.starts_with("public"), "{cache}");
+    let version = response.headers()["fairline-rules-version"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let campaign: Campaign = response.json().await.unwrap();
     assert_eq!(campaign.id, "kr-covid19-2021-07");
+    assert_eq!(campaign.rules_version, version);
 }
 
 #[tokio::test]
@@ -60,11 +45,161 @@ async fn unknown_campaign_is_a_coded_404() {
     let app = spawn_app().await;
     let response = app
         .client
-        .get(format!("{}/v1/campaigns/nope", app.base))
+        .get(app.url("/v1/campaigns/nope"))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
     let error: ApiError = response.json().await.unwrap();
     assert_eq!(error.code, "campaign_not_found");
+    assert_eq!(error.message_key, "error.campaign_not_found");
+}
+
+#[tokio::test]
+async fn the_openapi_document_names_every_route() {
+    let app = spawn_app().await;
+    let document: serde_json::Value = app
+        .client
+        .get(app.url("/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in fairline_server::routes::PATHS {
+        assert!(
+            document["paths"].get(*path).is_some(),
+            "openapi.json lacks {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_a_coded_4xx_never_a_5xx() {
+    let app = spawn_app().await;
+    let join = app.campaign_url("/queue");
+    let booking = serde_json::json!({
+        "person": common::person(1),
+        "site_id": "seoul-gangnam",
+        "starts_at": "2021-07-26T09:00:00+09:00"
+    });
+    let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        (app.client.post(&join).header("content-type", "application/json").body("{not json"), 400, "malformed_json"),
+        (app.client.post(&join).body("{}"), 415, "json_required"),
+        (app.client.post(&join).json(&serde_json::json!({"name": 3})), 422, "invalid_body"),
+        (
+            app.client.post(&join).header("content-type", "application/json").body(format!("{{\"name\":\"{}\"}}", "a".repeat(40_000))),
+            413,
+            "body_too_large",
+        ),
+        (
+            app.client.post(&join).json(&serde_json::json!({"name": "Kim", "birth_date": "1965-02-30", "mobile": "010-1234-5678"})),
+            422,
+            "",
+        ),
+        (app.client.get(app.campaign_url("/sites/seoul-gangnam/days/2021-13-01")), 422, "invalid_day"),
+        (app.client.get(app.campaign_url("/sites/nowhere/days/2021-07-26")), 404, "site_not_found"),
+        (
+            app.client.post(app.campaign_url("/queue/admit")).json(&serde_json::json!({"ticket": {"claims": {}, "signature": ""}})),
+            422,
+            "invalid_body",
+        ),
+        (app.client.post(app.campaign_url("/bookings")).json(&serde_json::json!({})), 422, "invalid_body"),
+        (app.client.post(app.campaign_url("/bookings")).json(&booking), 401, "admission_missing"),
+        (app.client.post(app.campaign_url("/bookings")).bearer_auth("%%%").json(&booking), 401, "token_malformed"),
+        (app.client.get(app.url("/v1/bookings/FL-XXXX-XXXX")), 401, "booking_secret_missing"),
+        (app.client.post(app.url("/v1/admin/campaigns/kr-covid19-2021-07/pause")), 401, "admin_token_invalid"),
+    ];
+    for (request, status, code) in cases {
+        let response = request.send().await.unwrap();
+        let got = response.status().as_u16();
+        let error: ApiError = response.json().await.unwrap();
+        assert_eq!(got, status, "{error:?}");
+        if code.is_empty() {
+            assert!(error.field.is_some(), "{error:?}");
+        } else {
+            assert_eq!(error.code, code);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_state_document_is_shared_cacheable_and_revalidates() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.campaign_url("/queue/state"))
+        .send()
+        .await
+        .unwrap();
+    let cache = response.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let max_age: u32 = cache
+        .trim_start_matches("public, max-age=")
+        .parse()
+        .unwrap();
+    assert!((1..=5).contains(&max_age), "{cache}");
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(app.campaign_url("/queue/state"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    // Within the reuse window the same document (and ETag) is served.
+    assert!(again.status() == 304 || again.headers()["etag"] != etag.as_str());
+}
+
+#[tokio::test]
+async fn foreign_origins_are_refused_and_partners_get_cors() {
+    let mut tuning = common::test_tuning();
+    tuning.allowed_origins = vec!["https://partner.example".into()];
+    let app = spawn_app_with(AppOptions {
+        tuning,
+        ..AppOptions::default()
+    })
+    .await;
+    let foreign = app
+        .client
+        .get(app.campaign_url(""))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    let error: ApiError = foreign.json().await.unwrap();
+    assert_eq!(error.code, "origin_not_allowed");
+    let partner = app
+        .client
+        .get(app.campaign_url(""))
+        .header("origin", "https://partner.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(partner.status(), 200);
+    assert_eq!(
+        partner.headers()["access-control-allow-origin"],
+        "https://partner.example"
+    );
+    assert!(partner
+        .headers()
+        .get("access-control-allow-credentials")
+        .is_none());
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.campaign_url("/bookings"))
+        .header("origin", "https://partner.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert!(preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("Idempotency-Key"));
 }

@@ -1,23 +1,28 @@
-//! `GET /v1/campaigns/{id}`: the campaign document every widget reads (cacheable).
+//! `GET /v1/campaigns` and `GET /v1/campaigns/{id}`: the campaign document every widget reads
+//! (cacheable, with its `rules_version`).
 
 use axum::{
     extract::{Path, State},
-    http::header,
+    http::{header, HeaderName},
     response::IntoResponse,
     Json,
 };
+use fairline_core::campaign::Names;
 
+use super::campaign_in_path;
 use crate::{error::AppError, AppState};
+
+/// The header every campaign response carries so a widget notices changed rules.
+pub const RULES_VERSION_HEADER: HeaderName = HeaderName::from_static("fairline-rules-version");
 
 /// One entry of the campaign list.
 #[derive(serde::Serialize)]
 pub struct CampaignSummary {
     id: String,
-    names: fairline_core::campaign::Names,
+    names: Names,
 }
 
-/// `GET /v1/campaigns`: the campaigns this server runs (a widget with no campaign id takes the
-/// first).
+/// The campaigns this server runs (a widget with no campaign id takes the first).
 pub async fn campaign_list(State(state): State<AppState>) -> impl IntoResponse {
     let campaign = state.campaign();
     (
@@ -34,12 +39,12 @@ pub async fn campaign_document(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let campaign = state.campaign();
-    if campaign.id != campaign_id {
-        return Err(AppError::not_found("campaign_not_found"));
-    }
+    let campaign = campaign_in_path(&state, &campaign_id)?;
     Ok((
-        [(header::CACHE_CONTROL, "public, max-age=30")],
+        [
+            (header::CACHE_CONTROL, "public, max-age=30".to_owned()),
+            (RULES_VERSION_HEADER, campaign.rules_version.clone()),
+        ],
         Json(campaign.clone()),
     ))
 }

@@ -1,9 +1,16 @@
-//! `GET /v1/health`: liveness for operators and the test harness.
+//! `GET /v1/health`: liveness, and the server time widgets sample their clock offset from.
 
-use axum::Json;
-use serde_json::{json, Value};
+use axum::{extract::State, http::header, response::IntoResponse, Json};
+use serde_json::json;
+use time::format_description::well_known::Rfc3339;
 
-/// Always `{"status":"ok"}` while the process serves requests.
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+use crate::AppState;
+
+/// `{"status":"ok","server_time":"…"}`, never cached.
+pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let server_time = state.queue().now().format(&Rfc3339).unwrap_or_default();
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({ "status": "ok", "server_time": server_time })),
+    )
 }

@@ -1,0 +1,123 @@
+//! Prometheus counters: requests shed, bookings, admissions, errors by code; queue gauges are
+//! read from the queue when `/metrics` is scraped.
+
+use std::{
+    collections::BTreeMap,
+    fmt::Write,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
+};
+
+/// Counters since start.
+#[derive(Default)]
+pub struct Metrics {
+    /// Requests answered 503/429 by overload protection.
+    pub shed: AtomicU64,
+    /// Bookings written.
+    pub bookings: AtomicU64,
+    /// Admissions issued.
+    pub admissions: AtomicU64,
+    /// Tickets issued (first joins).
+    pub joins: AtomicU64,
+    errors: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Metrics {
+    /// Counts one error response with `code`.
+    pub fn count_error(&self, code: &str) {
+        let mut errors = self
+            .errors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *errors.entry(code.to_owned()).or_default() += 1;
+    }
+
+    /// Adds one to a counter.
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The exposition text, with the queue's gauges.
+    pub fn render(
+        &self,
+        waiting: u64,
+        admitted_through: u64,
+        rate: f64,
+        active: u64,
+        paused: bool,
+    ) -> String {
+        let mut out = String::new();
+        let gauges = [
+            (
+                "fairline_waiting",
+                "Places issued and not yet reached by admission.",
+                waiting as f64,
+            ),
+            (
+                "fairline_admitted_through",
+                "Ranks below this may be admitted.",
+                admitted_through as f64,
+            ),
+            (
+                "fairline_admit_rate_per_second",
+                "Configured admission rate.",
+                rate,
+            ),
+            (
+                "fairline_active_admissions",
+                "Admissions claimed and neither used nor lapsed.",
+                active as f64,
+            ),
+            (
+                "fairline_paused",
+                "1 while admission is paused.",
+                f64::from(u8::from(paused)),
+            ),
+        ];
+        for (name, help, value) in gauges {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        }
+        let counters = [
+            ("fairline_joins_total", "Tickets issued.", &self.joins),
+            (
+                "fairline_admissions_total",
+                "Admissions issued.",
+                &self.admissions,
+            ),
+            (
+                "fairline_bookings_total",
+                "Bookings written.",
+                &self.bookings,
+            ),
+            (
+                "fairline_shed_total",
+                "Requests refused by overload protection.",
+                &self.shed,
+            ),
+        ];
+        for (name, help, counter) in counters {
+            let value = counter.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP fairline_errors_total Error responses by code.\n# TYPE fairline_errors_total counter"
+        );
+        let errors = self
+            .errors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (code, count) in errors.iter() {
+            let _ = writeln!(out, "fairline_errors_total{{code=\"{code}\"}} {count}");
+        }
+        out
+    }
+}

@@ -1,0 +1,386 @@
+//! The waiting room's engine: issues places (pre-queue indexes before the opening, ranks after),
+//! fixes the fair draw at the opening, advances `admitted_through` at the configured rate under
+//! the cap of unfinished admissions, and measures the rate it publishes.
+//!
+//! Places come from counters taken from the store in blocks ([`PLACE_BLOCK`]), so a crash never
+//! reissues a place; the numbers of a block lost in a crash are gaps that nobody holds.
+//! Admission advances over them like over anyone else's place, and since the cap counts only
+//! admissions that were actually claimed, unheld or abandoned places never stall the queue.
+
+use std::{collections::VecDeque, sync::Mutex, time::Duration};
+
+use fairline_core::{
+    draw::{commitment, PreQueueDraw},
+    estimate::{measure_admission_rate, Observation},
+    wire::{from_unix_ms, to_hex, AdmissionRate, PollHints, QueuePlace, QueueState},
+};
+use rand::RngCore;
+
+use crate::{clock::ServerClock, config::Tuning, store::Store};
+
+/// Places taken from a counter per store round trip.
+pub const PLACE_BLOCK: u64 = 64;
+/// How often admission advances.
+pub const TICK: Duration = Duration::from_millis(250);
+/// The window over which the published rate is measured.
+pub const RATE_WINDOW_MS: i64 = 60_000;
+
+/// A counter handing out numbers from durable blocks.
+#[derive(Debug, Default)]
+struct BlockCounter {
+    next: u64,
+    end: u64,
+}
+
+/// Admission progress and the operator's controls.
+#[derive(Debug)]
+struct Progress {
+    admitted: f64,
+    paused: bool,
+    rate_per_s: f64,
+    issued_ranks_end: u64,
+    active_admissions: u64,
+    /// One reading per second over [`RATE_WINDOW_MS`], for the published rate.
+    recent: VecDeque<Observation>,
+    /// (time, admitted_through) whenever it grew: when each rank was reached.
+    reached: Vec<(i64, u64)>,
+}
+
+struct Places {
+    pre: BlockCounter,
+    arrivals: BlockCounter,
+    pre_queue_size: Option<u64>,
+}
+
+/// The queue of one campaign.
+pub struct QueueEngine {
+    campaign_id: String,
+    rules_version: String,
+    opens_at: time::OffsetDateTime,
+    seed: [u8; 32],
+    seed_commitment: String,
+    store: Store,
+    clock: ServerClock,
+    tuning: Tuning,
+    places: tokio::sync::Mutex<Places>,
+    progress: Mutex<Progress>,
+    draw: Mutex<Option<PreQueueDraw>>,
+    document: Mutex<Option<StateDocument>>,
+}
+
+/// The serialised state document, shared by every request within [`DOCUMENT_REUSE_MS`].
+#[derive(Debug, Clone)]
+pub struct StateDocument {
+    /// Server time it was made, ms.
+    pub made_at_ms: i64,
+    /// JSON body.
+    pub body: axum::body::Bytes,
+    /// Strong ETag of the body.
+    pub etag: String,
+}
+
+/// How long one serialised state document is reused (every waiter gets the same bytes).
+pub const DOCUMENT_REUSE_MS: i64 = 500;
+
+impl QueueEngine {
+    /// Loads (or starts) the queue of a campaign.
+    pub async fn load(
+        campaign: &fairline_core::campaign::Campaign,
+        store: Store,
+        clock: ServerClock,
+        tuning: Tuning,
+    ) -> Result<Self, sqlx::Error> {
+        let mut fresh_seed = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut fresh_seed);
+        let meta = store.queue_meta(&campaign.id, &to_hex(&fresh_seed)).await?;
+        let seed = fairline_core::wire::from_hex_32(&meta.seed_hex).unwrap_or(fresh_seed);
+        let draw = meta
+            .pre_queue_size
+            .map(|size| PreQueueDraw::new(seed, size));
+        let arrivals_high = store.counter_high(&campaign.id, "arrivals").await?;
+        let issued_ranks_end = meta.pre_queue_size.unwrap_or(0) + arrivals_high;
+        let engine = Self {
+            campaign_id: campaign.id.clone(),
+            rules_version: campaign.rules_version.clone(),
+            opens_at: campaign.opens_at,
+            seed,
+            seed_commitment: to_hex(&commitment(&seed)),
+            store,
+            clock,
+            places: tokio::sync::Mutex::new(Places {
+                pre: BlockCounter::default(),
+                arrivals: BlockCounter::default(),
+                pre_queue_size: meta.pre_queue_size,
+            }),
+            progress: Mutex::new(Progress {
+                admitted: meta.admitted_through as f64,
+                paused: meta.paused,
+                rate_per_s: meta.rate_per_s.unwrap_or(tuning.admit_rate_per_s),
+                issued_ranks_end,
+                active_admissions: 0,
+                recent: VecDeque::new(),
+                reached: Vec::new(),
+            }),
+            draw: Mutex::new(draw),
+            document: Mutex::new(None),
+            tuning,
+        };
+        engine.open_if_due().await?;
+        Ok(engine)
+    }
+
+    /// The campaign's queue opening.
+    pub fn opens_at(&self) -> time::OffsetDateTime {
+        self.opens_at
+    }
+
+    /// Fixes N and reveals the seed once the opening has come (idempotent).
+    pub async fn open_if_due(&self) -> Result<(), sqlx::Error> {
+        if self.clock.now() < self.opens_at {
+            return Ok(());
+        }
+        let mut places = self.places.lock().await;
+        if places.pre_queue_size.is_some() {
+            return Ok(());
+        }
+        // Every pre-queue index ever issued is below the counter's durable high mark.
+        let size = self
+            .store
+            .counter_high(&self.campaign_id, "pre_queue")
+            .await?;
+        self.store
+            .set_pre_queue_size(&self.campaign_id, size)
+            .await?;
+        places.pre_queue_size = Some(size);
+        *lock(&self.draw) = Some(PreQueueDraw::new(self.seed, size));
+        lock(&self.progress).issued_ranks_end += size;
+        tracing::info!(campaign = %self.campaign_id, pre_queue_size = size, "queue opened, seed revealed");
+        Ok(())
+    }
+
+    /// A new place: a pre-queue index before the opening, a rank after it.
+    pub async fn issue_place(&self) -> Result<QueuePlace, sqlx::Error> {
+        self.open_if_due().await?;
+        let mut places = self.places.lock().await;
+        match places.pre_queue_size {
+            None => {
+                let index = self.next_number(&mut places.pre, "pre_queue").await?;
+                Ok(QueuePlace::PreQueue { index })
+            }
+            Some(size) => {
+                let arrival = self.next_number(&mut places.arrivals, "arrivals").await?;
+                let rank = fairline_core::draw::rank_after_opening(size, arrival);
+                let mut progress = lock(&self.progress);
+                progress.issued_ranks_end = progress.issued_ranks_end.max(rank + 1);
+                Ok(QueuePlace::Ranked { rank })
+            }
+        }
+    }
+
+    async fn next_number(
+        &self,
+        counter: &mut BlockCounter,
+        name: &str,
+    ) -> Result<u64, sqlx::Error> {
+        if counter.next >= counter.end {
+            let start = self
+                .store
+                .take_block(&self.campaign_id, name, PLACE_BLOCK)
+                .await?;
+            counter.next = start;
+            counter.end = start + PLACE_BLOCK;
+        }
+        let number = counter.next;
+        counter.next += 1;
+        Ok(number)
+    }
+
+    /// The rank of a place, once it is known (pre-queue places: after the opening).
+    pub fn rank_of(&self, place: QueuePlace) -> Option<u64> {
+        match place {
+            QueuePlace::Ranked { rank } => Some(rank),
+            QueuePlace::PreQueue { index } => lock(&self.draw).as_ref()?.rank_of(index),
+        }
+    }
+
+    /// Ranks below this may be admitted.
+    pub fn admitted_through(&self) -> u64 {
+        lock(&self.progress).admitted.floor() as u64
+    }
+
+    /// When `rank` was first reached by admission (server ms), if it has been.
+    pub fn reached_at_ms(&self, rank: u64) -> Option<i64> {
+        let progress = lock(&self.progress);
+        let at = progress
+            .reached
+            .partition_point(|&(_, through)| through <= rank);
+        progress.reached.get(at).map(|&(time, _)| time)
+    }
+
+    /// How long a reached rank may still claim its admission.
+    pub fn claim_window(&self) -> Duration {
+        self.tuning.claim_window
+    }
+
+    /// Pauses or resumes admission.
+    pub async fn set_paused(&self, paused: bool) -> Result<(), sqlx::Error> {
+        let rate = {
+            let mut progress = lock(&self.progress);
+            progress.paused = paused;
+            progress.rate_per_s
+        };
+        self.store
+            .save_controls(&self.campaign_id, paused, rate)
+            .await
+    }
+
+    /// Sets the admission rate.
+    pub async fn set_rate(&self, rate_per_s: f64) -> Result<(), sqlx::Error> {
+        let paused = {
+            let mut progress = lock(&self.progress);
+            progress.rate_per_s = rate_per_s;
+            progress.paused
+        };
+        self.store
+            .save_controls(&self.campaign_id, paused, rate_per_s)
+            .await
+    }
+
+    /// Numbers for `/metrics`: (waiting, admitted_through, rate, active admissions, paused).
+    pub fn gauges(&self) -> (u64, u64, f64, u64, bool) {
+        let progress = lock(&self.progress);
+        let through = progress.admitted.floor() as u64;
+        (
+            progress.issued_ranks_end.saturating_sub(through),
+            through,
+            progress.rate_per_s,
+            progress.active_admissions,
+            progress.paused,
+        )
+    }
+
+    /// The state document everyone polls.
+    pub fn state(&self) -> QueueState {
+        let now = self.clock.now();
+        let revealed = lock(&self.draw)
+            .as_ref()
+            .map(|draw| (draw.seed_hex(), draw.size()));
+        let progress = lock(&self.progress);
+        let samples: Vec<Observation> = progress.recent.iter().copied().collect();
+        let admission_rate: Option<AdmissionRate> = measure_admission_rate(&samples);
+        QueueState {
+            campaign_id: self.campaign_id.clone(),
+            rules_version: self.rules_version.clone(),
+            server_time: now,
+            opens_at: self.opens_at,
+            seed_commitment: self.seed_commitment.clone(),
+            seed: revealed.as_ref().map(|(seed, _)| seed.clone()),
+            pre_queue_size: revealed.map(|(_, size)| size),
+            admitted_through: progress.admitted.floor() as u64,
+            admission_rate,
+            paused: progress.paused,
+            poll: PollHints {
+                min_s: 2,
+                max_s: 60,
+            },
+        }
+    }
+
+    /// The state document as served: made at most every [`DOCUMENT_REUSE_MS`].
+    pub fn state_document(&self) -> StateDocument {
+        let now_ms = self.clock.now_ms();
+        let mut cached = lock(&self.document);
+        if let Some(document) = cached.as_ref() {
+            if (0..DOCUMENT_REUSE_MS).contains(&(now_ms - document.made_at_ms)) {
+                return document.clone();
+            }
+        }
+        let body = serde_json::to_vec(&self.state()).unwrap_or_default();
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&body);
+        let document = StateDocument {
+            made_at_ms: now_ms,
+            etag: format!("\"{}\"", to_hex(&digest[..12])),
+            body: body.into(),
+        };
+        *cached = Some(document.clone());
+        document
+    }
+
+    /// One admission step of `elapsed`; returns the new `admitted_through` when it grew.
+    pub async fn tick(&self, elapsed: Duration) -> Result<(), sqlx::Error> {
+        self.open_if_due().await?;
+        let now_ms = self.clock.now_ms();
+        let active = self
+            .store
+            .active_admissions(&self.campaign_id, now_ms)
+            .await?;
+        let opened = lock(&self.draw).is_some();
+        let grew_to = {
+            let mut progress = lock(&self.progress);
+            progress.active_admissions = active;
+            let before = progress.admitted.floor() as u64;
+            let under_cap = active < u64::from(self.tuning.max_active_admissions);
+            if opened && !progress.paused && under_cap {
+                let limit = progress.issued_ranks_end as f64;
+                let step = progress.rate_per_s.max(0.0) * elapsed.as_secs_f64();
+                progress.admitted = (progress.admitted + step).min(limit.max(progress.admitted));
+            }
+            let after = progress.admitted.floor() as u64;
+            if after > before {
+                progress.reached.push((now_ms, after));
+            }
+            let newest = progress.recent.back().map(|o| o.server_time_ms);
+            if newest.is_none_or(|time| now_ms - time >= 1000) {
+                progress.recent.push_back(Observation {
+                    server_time_ms: now_ms,
+                    admitted_through: after,
+                });
+                while progress
+                    .recent
+                    .front()
+                    .is_some_and(|o| now_ms - o.server_time_ms > RATE_WINDOW_MS)
+                {
+                    progress.recent.pop_front();
+                }
+            }
+            (after > before).then_some(after)
+        };
+        if let Some(through) = grew_to {
+            self.store
+                .save_admitted_through(&self.campaign_id, through)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Runs [`Self::tick`] every [`TICK`] until the process ends.
+    pub async fn run(self: std::sync::Arc<Self>) {
+        let mut interval = tokio::time::interval(TICK);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = tokio::time::Instant::now();
+        loop {
+            interval.tick().await;
+            let now = tokio::time::Instant::now();
+            if let Err(e) = self.tick(now - last).await {
+                tracing::error!(error = %e, "admission tick failed");
+            }
+            last = now;
+        }
+    }
+
+    /// Server time now.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// `ms` as a server time.
+    pub fn instant(ms: i64) -> time::OffsetDateTime {
+        from_unix_ms(ms).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

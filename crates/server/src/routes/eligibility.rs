@@ -1,0 +1,27 @@
+//! `POST /v1/campaigns/{id}/eligibility`: core's verdict for the declared person at server time.
+
+use axum::{
+    extract::{Path, State},
+    Json,
+};
+use fairline_core::{
+    booking::EligibilityResponse, eligibility::evaluate_input, person::PersonInput,
+};
+
+use super::campaign_in_path;
+use crate::{error::AppError, extract::JsonBody, AppState};
+
+/// 200 with the verdict, whatever it is.
+pub async fn check(
+    State(state): State<AppState>,
+    Path(campaign_id): Path<String>,
+    JsonBody(person): JsonBody<PersonInput>,
+) -> Result<Json<EligibilityResponse>, AppError> {
+    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let now = state.queue().now();
+    Ok(Json(EligibilityResponse {
+        verdict: evaluate_input(campaign, &person, now),
+        rules_version: campaign.rules_version.clone(),
+        server_time: now,
+    }))
+}

@@ -1,0 +1,16 @@
+//! `GET /metrics`: Prometheus text.
+
+use axum::{extract::State, http::header, response::IntoResponse};
+
+use crate::AppState;
+
+/// Gauges from the queue and counters since start.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let (waiting, through, rate, active, paused) = state.queue().gauges();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state
+            .metrics()
+            .render(waiting, through, rate, active, paused),
+    )
+}

@@ -1,0 +1,304 @@
+//! The waiting room: join (a signed ticket; the same one on every rejoin), the shared state
+//! document, admit (ticket → single-use admission token) and extend.
+
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use fairline_core::{
+    eligibility::{evaluate_input, Verdict},
+    person::PersonInput,
+    token,
+    wire::{AdmissionClaims, AdmitRequest, AdmitResponse, JoinResponse, Signed, TicketClaims},
+};
+use time::Duration;
+
+use super::campaign_in_path;
+use crate::{
+    error::AppError,
+    extract::{bearer, JsonBody},
+    identity::{new_id, person_key_hash},
+    metrics::Metrics,
+    queue::QueueEngine,
+    signing::SignatureError,
+    store::AdmissionRow,
+    AppState,
+};
+
+/// The refusal for a verdict that does not allow joining or booking, or None when it does.
+pub fn refusal(verdict: &Verdict) -> Option<AppError> {
+    let error = match verdict {
+        Verdict::EligibleNow { .. } => return None,
+        Verdict::Invalid { errors } => {
+            let first = errors.first();
+            AppError::invalid(
+                first.map(|e| e.code.as_str()).unwrap_or("invalid_input"),
+                first.map(|e| e.field.as_str()).unwrap_or("person"),
+            )
+        }
+        Verdict::NotYet { .. } => AppError::forbidden("not_yet"),
+        Verdict::Closed { .. } => AppError::forbidden("closed"),
+        Verdict::NotEligible { .. } => AppError::forbidden("not_eligible"),
+    };
+    Some(error.with_verdict(verdict.clone()))
+}
+
+/// `POST …/queue`: eligibility checked with core (a join before the opening is judged at the
+/// opening), then the person's one ticket.
+pub async fn join(
+    State(state): State<AppState>,
+    Path(campaign_id): Path<String>,
+    JsonBody(input): JsonBody<PersonInput>,
+) -> Result<Json<JoinResponse>, AppError> {
+    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let queue = state.queue();
+    let judged_at = queue.now().max(queue.opens_at());
+    let verdict = evaluate_input(campaign, &input, judged_at);
+    if let Some(refused) = refusal(&verdict) {
+        return Err(refused);
+    }
+    let person = input
+        .parse()
+        .map_err(|_| AppError::invalid("invalid_input", "person"))?;
+    let person_hash = person_key_hash(&state.secrets().person_key, &person);
+    if let Some(ticket) = stored_ticket(&state, &campaign.id, &person_hash).await? {
+        return Ok(Json(JoinResponse {
+            ticket,
+            rejoined: true,
+        }));
+    }
+    let place = queue.issue_place().await?;
+    let keyring = &state.secrets().keyring;
+    let ticket = keyring.sign(TicketClaims {
+        key_id: keyring.signing_key_id().to_owned(),
+        ticket_id: new_id(),
+        campaign_id: campaign.id.clone(),
+        person_key_hash: person_hash.clone(),
+        issued_at: queue.now(),
+        place,
+    });
+    let claims_json = serde_json::to_string(&ticket.claims).map_err(AppError::internal)?;
+    let inserted = state
+        .store()
+        .insert_ticket(
+            &campaign.id,
+            &person_hash,
+            &ticket.claims.ticket_id,
+            &claims_json,
+            &ticket.signature,
+        )
+        .await?;
+    if !inserted {
+        // The same person joined twice at once: the first ticket stands (this place is a gap).
+        let ticket = stored_ticket(&state, &campaign.id, &person_hash)
+            .await?
+            .ok_or_else(|| AppError::internal("ticket vanished after a conflicting insert"))?;
+        return Ok(Json(JoinResponse {
+            ticket,
+            rejoined: true,
+        }));
+    }
+    Metrics::bump(&state.metrics().joins);
+    Ok(Json(JoinResponse {
+        ticket,
+        rejoined: false,
+    }))
+}
+
+async fn stored_ticket(
+    state: &AppState,
+    campaign_id: &str,
+    person_hash: &str,
+) -> Result<Option<Signed<TicketClaims>>, AppError> {
+    let Some((claims_json, signature)) = state.store().ticket_of(campaign_id, person_hash).await?
+    else {
+        return Ok(None);
+    };
+    let claims = serde_json::from_str(&claims_json).map_err(AppError::internal)?;
+    Ok(Some(Signed { claims, signature }))
+}
+
+/// `GET …/queue/state`: one document for everyone, cacheable for a second or two, with an ETag.
+pub async fn state(
+    State(state): State<AppState>,
+    Path(campaign_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    campaign_in_path(&state, &campaign_id)?;
+    let document = state.queue().state_document();
+    let cache_control = format!(
+        "public, max-age={}",
+        state.tuning().state_max_age_s.clamp(1, 5)
+    );
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == document.etag));
+    let response_headers = [
+        (header::CACHE_CONTROL, cache_control),
+        (header::ETAG, document.etag.clone()),
+    ];
+    if not_modified {
+        return Ok((StatusCode::NOT_MODIFIED, response_headers).into_response());
+    }
+    Ok((
+        response_headers,
+        [(header::CONTENT_TYPE, "application/json")],
+        document.body,
+    )
+        .into_response())
+}
+
+/// Checks a ticket's signature and campaign.
+fn verified_ticket(
+    state: &AppState,
+    campaign_id: &str,
+    ticket: &Signed<TicketClaims>,
+) -> Result<(), AppError> {
+    state
+        .secrets()
+        .keyring
+        .verify(ticket, &ticket.claims.key_id)
+        .map_err(signature_error)?;
+    if ticket.claims.campaign_id != campaign_id {
+        return Err(AppError::forbidden("token_wrong_campaign"));
+    }
+    Ok(())
+}
+
+/// The code for a failed signature check.
+pub fn signature_error(error: SignatureError) -> AppError {
+    match error {
+        SignatureError::UnknownKey => AppError::unauthorized("token_unknown_key"),
+        SignatureError::BadSignature => AppError::unauthorized("token_bad_signature"),
+    }
+}
+
+/// The admission in `Authorization: Bearer …`, signature and campaign checked.
+pub fn verified_admission(
+    state: &AppState,
+    campaign_id: &str,
+    headers: &HeaderMap,
+) -> Result<Signed<AdmissionClaims>, AppError> {
+    let raw = bearer(headers).ok_or_else(|| AppError::unauthorized("admission_missing"))?;
+    let admission: Signed<AdmissionClaims> =
+        token::decode(raw).map_err(|_| AppError::unauthorized("token_malformed"))?;
+    state
+        .secrets()
+        .keyring
+        .verify(&admission, &admission.claims.key_id)
+        .map_err(signature_error)?;
+    if admission.claims.campaign_id != campaign_id {
+        return Err(AppError::forbidden("token_wrong_campaign"));
+    }
+    Ok(admission)
+}
+
+fn admission_response(state: &AppState, campaign_id: &str, row: &AdmissionRow) -> AdmitResponse {
+    let keyring = &state.secrets().keyring;
+    let admission = keyring.sign(AdmissionClaims {
+        key_id: keyring.signing_key_id().to_owned(),
+        admission_id: row.admission_id.clone(),
+        ticket_id: row.ticket_id.clone(),
+        campaign_id: campaign_id.to_owned(),
+        person_key_hash: row.person_key_hash.clone(),
+        issued_at: QueueEngine::instant(row.issued_at_ms),
+        expires_at: QueueEngine::instant(row.expires_at_ms),
+        extensions_used: row.extensions_used,
+    });
+    AdmitResponse {
+        admission,
+        extensions_left: state
+            .tuning()
+            .max_extensions
+            .saturating_sub(row.extensions_used),
+    }
+}
+
+/// `POST …/queue/admit`: once the ticket's rank is reached, a short-lived single-use admission
+/// (the same one again while it is live).
+pub async fn admit(
+    State(state): State<AppState>,
+    Path(campaign_id): Path<String>,
+    JsonBody(request): JsonBody<AdmitRequest>,
+) -> Result<Json<AdmitResponse>, AppError> {
+    let campaign = campaign_in_path(&state, &campaign_id)?;
+    verified_ticket(&state, &campaign.id, &request.ticket)?;
+    let claims = &request.ticket.claims;
+    let queue = state.queue();
+    let rank = queue
+        .rank_of(claims.place)
+        .ok_or_else(|| AppError::conflict("not_your_turn"))?;
+    if rank >= queue.admitted_through() {
+        return Err(AppError::conflict("not_your_turn"));
+    }
+    let now_ms = fairline_core::wire::unix_ms(queue.now());
+    if let Some(existing) = state.store().admission_of_ticket(&claims.ticket_id).await? {
+        if existing.used_at_ms.is_some() {
+            return Err(AppError::conflict("token_replayed"));
+        }
+        if existing.expires_at_ms > now_ms {
+            return Ok(Json(admission_response(&state, &campaign.id, &existing)));
+        }
+        return Err(AppError::new(StatusCode::GONE, "admission_lapsed"));
+    }
+    let window = i64::try_from(queue.claim_window().as_millis()).unwrap_or(i64::MAX);
+    if queue
+        .reached_at_ms(rank)
+        .is_some_and(|reached| now_ms - reached > window)
+    {
+        return Err(AppError::new(StatusCode::GONE, "admission_window_missed"));
+    }
+    let ttl = Duration::try_from(state.tuning().admission_ttl).unwrap_or(Duration::minutes(5));
+    let row = AdmissionRow {
+        admission_id: new_id(),
+        ticket_id: claims.ticket_id.clone(),
+        person_key_hash: claims.person_key_hash.clone(),
+        issued_at_ms: now_ms,
+        expires_at_ms: now_ms + ttl.whole_milliseconds() as i64,
+        extensions_used: 0,
+        used_at_ms: None,
+    };
+    state.store().insert_admission(&campaign.id, &row).await?;
+    Metrics::bump(&state.metrics().admissions);
+    Ok(Json(admission_response(&state, &campaign.id, &row)))
+}
+
+/// `POST …/queue/extend`: more time on a live admission, a limited number of times.
+pub async fn extend(
+    State(state): State<AppState>,
+    Path(campaign_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<AdmitResponse>, AppError> {
+    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let admission = verified_admission(&state, &campaign.id, &headers)?;
+    let id = &admission.claims.admission_id;
+    let row = state
+        .store()
+        .admission(id)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("token_bad_signature"))?;
+    let now_ms = fairline_core::wire::unix_ms(state.queue().now());
+    if row.used_at_ms.is_some() {
+        return Err(AppError::conflict("token_replayed"));
+    }
+    if row.expires_at_ms <= now_ms {
+        return Err(AppError::unauthorized("token_expired"));
+    }
+    let ttl = i64::try_from(state.tuning().admission_ttl.as_millis()).unwrap_or(300_000);
+    let extended = state
+        .store()
+        .extend_admission(id, now_ms, now_ms + ttl, state.tuning().max_extensions)
+        .await?;
+    if !extended {
+        return Err(AppError::conflict("no_extensions_left"));
+    }
+    let row = state
+        .store()
+        .admission(id)
+        .await?
+        .ok_or_else(|| AppError::internal("admission vanished after extending"))?;
+    Ok(Json(admission_response(&state, &campaign.id, &row)))
+}

@@ -1,0 +1,112 @@
+//! Sites and per-day availability: cacheable reads the choose step is built from.
+
+use axum::{
+    extract::{Path, State},
+    http::header,
+    response::IntoResponse,
+    Json,
+};
+use fairline_core::{
+    booking::{iso_date, DayAvailability, DayOpen, SiteSummary, SlotAvailability},
+    campaign::{Campaign, Site},
+    wire::unix_ms,
+};
+use time::Date;
+
+use super::campaign_in_path;
+use crate::{error::AppError, AppState};
+
+const CACHE: &str = "public, max-age=5";
+
+/// Every site with its days and the places left on each.
+pub async fn sites(
+    State(state): State<AppState>,
+    Path(campaign_id): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let mut listed = Vec::with_capacity(campaign.sites.len());
+    for site in &campaign.sites {
+        let mut days = Vec::new();
+        let mut day = site.first_day;
+        loop {
+            let slots = availability(&state, campaign, site, day).await?;
+            days.push(DayOpen {
+                day,
+                remaining: slots.iter().map(|slot| slot.remaining).sum(),
+            });
+            match day.next_day() {
+                Some(next) if next <= site.last_day => day = next,
+                _ => break,
+            }
+        }
+        listed.push(SiteSummary {
+            id: site.id.clone(),
+            names: site.names.clone(),
+            region: site.region.clone(),
+            address: site.address.clone(),
+            days,
+        });
+    }
+    Ok(([(header::CACHE_CONTROL, CACHE)], Json(listed)))
+}
+
+/// The slots of one site on one local day.
+pub async fn day(
+    State(state): State<AppState>,
+    Path((campaign_id, site_id, day)): Path<(String, String, String)>,
+) -> Result<impl IntoResponse, AppError> {
+    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let site = site_in(campaign, &site_id)?;
+    let day = iso_date::parse(&day).ok_or_else(|| AppError::invalid("invalid_day", "day"))?;
+    let slots = availability(&state, campaign, site, day).await?;
+    Ok((
+        [(header::CACHE_CONTROL, CACHE)],
+        Json(DayAvailability {
+            site_id: site.id.clone(),
+            day,
+            slots,
+        }),
+    ))
+}
+
+/// The site with `site_id`, or 404 `site_not_found`.
+pub fn site_in<'a>(campaign: &'a Campaign, site_id: &str) -> Result<&'a Site, AppError> {
+    campaign
+        .sites
+        .iter()
+        .find(|site| site.id == site_id)
+        .ok_or_else(|| AppError::not_found("site_not_found"))
+}
+
+async fn availability(
+    state: &AppState,
+    campaign: &Campaign,
+    site: &Site,
+    day: Date,
+) -> Result<Vec<SlotAvailability>, AppError> {
+    let slots = site.slots_on(day, campaign.local_offset());
+    let (Some(first), Some(last)) = (slots.first(), slots.last()) else {
+        return Ok(Vec::new());
+    };
+    let taken = state
+        .store()
+        .taken_by_slot(
+            &campaign.id,
+            &site.id,
+            unix_ms(first.starts_at),
+            unix_ms(last.starts_at) + 1,
+        )
+        .await?;
+    Ok(slots
+        .iter()
+        .map(|slot| {
+            let used = taken.get(&unix_ms(slot.starts_at)).copied().unwrap_or(0);
+            SlotAvailability {
+                starts_at: slot.starts_at,
+                ends_at: slot.ends_at,
+                capacity: slot.capacity,
+                remaining: slot.capacity.saturating_sub(used),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,240 @@
+//! The test harness: `spawn_app()` starts the real router with a real SQLite file on
+//! 127.0.0.1:0 and gives a client that talks to it over HTTP, as the widget does.
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use fairline_core::{
+    booking::{BookingReceipt, BookingRequest, DayAvailability},
+    campaign::Campaign,
+    person::PersonInput,
+    token,
+    wire::{AdmitRequest, AdmitResponse, JoinResponse, QueueState},
+};
+use fairline_server::{clock::ServerClock, config::Tuning, AppState};
+use time::{macros::datetime, OffsetDateTime};
+
+/// The shipped Korean campaign.
+pub const KR_CAMPAIGN: &str = include_str!("../../../../campaigns/kr-covid19-2021-07.toml");
+/// Half an hour into the 55–59 cohort's window: eligible people may join and book.
+pub const DURING_OPENING: OffsetDateTime = datetime!(2021-07-12 20:30 +09:00);
+/// A slot in that campaign (Gangnam, 26 July 09:00, capacity 40 in the shipped file).
+pub const SLOT: OffsetDateTime = datetime!(2021-07-26 09:00 +09:00);
+
+/// A running server.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    /// The state the server runs with.
+    pub state: AppState,
+    /// The data folder (kept alive with the app).
+    pub data: tempfile::TempDir,
+}
+
+/// Options for [`spawn_app_with`].
+pub struct AppOptions {
+    /// Campaign TOML.
+    pub campaign: String,
+    /// Server clock start.
+    pub at: OffsetDateTime,
+    /// Tuning.
+    pub tuning: Tuning,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            campaign: KR_CAMPAIGN.to_owned(),
+            at: DURING_OPENING,
+            tuning: test_tuning(),
+        }
+    }
+}
+
+/// Fast admission and no per-client join limit (every test client is 127.0.0.1).
+pub fn test_tuning() -> Tuning {
+    Tuning {
+        admit_rate_per_s: 10_000.0,
+        join_burst: 1_000_000,
+        join_refill_per_s: 1_000.0,
+        join_concurrency: 4096,
+        booking_concurrency: 4096,
+        ..Tuning::default()
+    }
+}
+
+/// The Korean campaign during its first opening.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions::default()).await
+}
+
+/// A server with `options`.
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    let campaign = Campaign::from_toml_str(&options.campaign).expect("test campaign parses");
+    let data = tempfile::tempdir().unwrap();
+    let state = AppState::start(
+        campaign,
+        data.path(),
+        ServerClock::rehearsing_from(options.at),
+        options.tuning,
+    )
+    .await
+    .expect("server state starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let router = fairline_server::app(state.clone());
+    tokio::spawn(fairline_server::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        state,
+        data,
+    }
+}
+
+/// An eligible person (born 1965) with a distinct mobile number.
+pub fn person(n: u32) -> PersonInput {
+    PersonInput {
+        name: "Kim Minjun".into(),
+        birth_date: "1965-03-04".into(),
+        mobile: format!("010-{:04}-{:04}", 1000 + n / 10_000, n % 10_000),
+        resident_number_front: None,
+    }
+}
+
+impl TestApp {
+    /// `{base}{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The campaign path prefix.
+    pub fn campaign_url(&self, rest: &str) -> String {
+        self.url(&format!("/v1/campaigns/kr-covid19-2021-07{rest}"))
+    }
+
+    /// Joins and returns the response.
+    pub async fn join(&self, person: &PersonInput) -> reqwest::Response {
+        self.client
+            .post(self.campaign_url("/queue"))
+            .json(person)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Joins and expects a ticket.
+    pub async fn joined(&self, person: &PersonInput) -> JoinResponse {
+        let response = self.join(person).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "join: {}",
+            response.text().await.unwrap()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// The queue state.
+    pub async fn queue_state(&self) -> QueueState {
+        self.client
+            .get(self.campaign_url("/queue/state"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Asks for admission with a ticket.
+    pub async fn admit(&self, joined: &JoinResponse) -> reqwest::Response {
+        self.client
+            .post(self.campaign_url("/queue/admit"))
+            .json(&AdmitRequest {
+                ticket: joined.ticket.clone(),
+            })
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Joins, waits for the turn, and returns the admission token.
+    pub async fn admitted(&self, person: &PersonInput) -> (JoinResponse, String) {
+        let joined = self.joined(person).await;
+        for _ in 0..200 {
+            let response = self.admit(&joined).await;
+            if response.status() == 200 {
+                let admitted: AdmitResponse = response.json().await.unwrap();
+                return (joined, token::encode(&admitted.admission));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("never admitted");
+    }
+
+    /// Books `SLOT` at Gangnam with `token` and `key`.
+    pub async fn book(&self, person: &PersonInput, token: &str, key: &str) -> reqwest::Response {
+        self.book_request(
+            &BookingRequest {
+                person: person.clone(),
+                site_id: "seoul-gangnam".into(),
+                starts_at: SLOT,
+            },
+            token,
+            key,
+        )
+        .await
+    }
+
+    /// Sends a booking request.
+    pub async fn book_request(
+        &self,
+        request: &BookingRequest,
+        token: &str,
+        key: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.campaign_url("/bookings"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(request)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Remaining places in `SLOT`.
+    pub async fn remaining_in_slot(&self) -> u32 {
+        let day: DayAvailability = self
+            .client
+            .get(self.campaign_url("/sites/seoul-gangnam/days/2021-07-26"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        day.slots
+            .iter()
+            .find(|slot| slot.starts_at == SLOT)
+            .unwrap()
+            .remaining
+    }
+}
+
+/// Reads a receipt.
+pub async fn receipt(response: reqwest::Response) -> BookingReceipt {
+    response.json().await.unwrap()
+}
+
+/// Path of the built server binary.
+pub fn server_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_fairline-server"))
+}

@@ -1,0 +1,1085 @@
+//! The discrete-event engine: citizens, the origin, the cache and admission control, advanced one
+//! server second at a time, with every Fairline request decided by `fairline-core`'s own code.
+//!
+//! # Model
+//!
+//! - **Time.** Simulated milliseconds from the start of the pre-queue window. The server's state
+//!   (servers, outage, admission, the cache's document) changes once per second; client events
+//!   carry exact milliseconds. The event queue is a calendar of one bucket (a `Vec<u32>` of client
+//!   ids) per second; every client has at most one pending event, whose time and kind live in the
+//!   client arrays (struct of arrays, about 60 bytes per client).
+//! - **Origin.** `servers × capacity_per_server_rps` requests per second. When more arrive, each
+//!   request succeeds with probability `capacity / demand` (the rest get 503 + Retry-After);
+//!   demand for a second is the naive reload load of that second plus the discrete requests of the
+//!   second before. During an outage every request gets 503 with the outage's Retry-After.
+//! - **Cache.** The queue-state document is refreshed from the origin at most once per TTL (and a
+//!   failed refresh is retried at most once per second); every other poll is a cache hit that
+//!   never touches the origin. A failed refresh's 503 + Retry-After reaches that second's pollers.
+//! - **Fairline clients** join (an origin POST), then poll the cache on `poll::next_delay`, with
+//!   `poll::RetryBudget` and Retry-After on errors, compute their position with
+//!   `position::Position`, their rank with `draw::PreQueueDraw`, and the first wait range after
+//!   60 s of history with `estimate::estimate_wait`; the server publishes a rate measured with
+//!   `estimate::measure_admission_rate`. Hidden pages use `Visibility::Hidden`.
+//! - **Naive clients** load the page (an origin request) and reload every `U(min, max)` seconds
+//!   while waiting or failing, every reload at the origin. Their reloads are aggregated: each
+//!   second the origin receives `reloaders / mean gap` naive requests, and a naive client that
+//!   needs a success (to join, to see its position, to notice its turn, to retry a booking)
+//!   succeeds after an exponential amount of "cumulative success hazard" `Σ p(s) / mean gap`,
+//!   so no event per reload is needed.
+//! - **Admission.** Each second `servers × rate_per_server_per_s` further ranks may enter, capped
+//!   by admitted-but-unfinished sessions; an admission not claimed within the claim window lapses.
+//!   No admission during an outage.
+
+use core::cmp::Reverse;
+use core::time::Duration;
+use std::collections::{BinaryHeap, VecDeque};
+
+use fairline_core::draw::{commitment, rank_after_opening, PreQueueDraw};
+use fairline_core::estimate::{
+    estimate_wait, measure_admission_rate, Estimate, Observation, ObservationLog,
+};
+use fairline_core::poll::{next_delay, PollInput, RetryBudget, Visibility};
+use fairline_core::position::Position;
+use fairline_core::rng::{RandomSource, SplitMix64};
+use fairline_core::wire::{from_unix_ms, to_hex, unix_ms, AdmissionRate, PollHints, QueueState};
+use time::OffsetDateTime;
+
+use crate::metrics::{Invariants, Measures, SecondRow};
+use crate::scenario::{Population, Scenario};
+
+/// No rank, place or document yet.
+const NONE: u32 = u32::MAX;
+/// Milliseconds of history before the first range is judged.
+const HISTORY_BEFORE_ESTIMATE_MS: i64 = 60_000;
+/// The server samples `admitted_through` this often for its published rate.
+const RATE_SAMPLE_EVERY_S: u32 = 5;
+/// A claim counts as overtaken when someone whose turn came this much later claimed first.
+const OVERTAKE_MARGIN_S: u32 = 60;
+/// Over this window.
+const RATE_WINDOW_S: u32 = 60;
+
+/// What a client is doing (its pending event or wait).
+mod stage {
+    /// Arrival event pending.
+    pub const ARRIVING: u8 = 0;
+    /// Fairline: (re)trying to join.
+    pub const F_JOIN: u8 = 1;
+    /// Fairline: next poll of the queue state pending.
+    pub const F_POLL: u8 = 2;
+    /// Fairline: retrying the admit request.
+    pub const F_ADMIT: u8 = 3;
+    /// Fairline: booking session ends (or its POST is retried).
+    pub const F_BOOK: u8 = 4;
+    /// Naive: reloading until the page loads (join).
+    pub const N_JOIN: u8 = 10;
+    /// Naive: joined before the opening, reloading until the position shows.
+    pub const N_SHOW: u8 = 11;
+    /// Naive: position shown, reloading until its turn.
+    pub const N_WAIT: u8 = 12;
+    /// Naive: its turn has come; reloading until it notices and the admit succeeds.
+    pub const N_NOTICE: u8 = 13;
+    /// Naive: booking session ends.
+    pub const N_BOOK: u8 = 14;
+    /// Naive: the booking POST failed; reloading until it goes through.
+    pub const N_BOOK_RETRY: u8 = 15;
+    /// Booked.
+    pub const DONE: u8 = 20;
+    /// Gave up waiting.
+    pub const ABANDONED: u8 = 21;
+    /// Did not claim the admission in time.
+    pub const LAPSED: u8 = 22;
+}
+
+/// Per-client flags.
+mod flag {
+    pub const FAIRLINE: u8 = 1;
+    pub const HIDDEN: u8 = 2;
+    pub const PRE_QUEUE: u8 = 4;
+    pub const SHOWN: u8 = 8;
+    pub const ESTIMATED: u8 = 16;
+    pub const CLAIMED: u8 = 32;
+    pub const EXPIRED: u8 = 64;
+    pub const ADMISSIBLE: u8 = 128;
+}
+
+/// Struct-of-arrays client state.
+struct Clients {
+    stage: Vec<u8>,
+    flags: Vec<u8>,
+    errors: Vec<u8>,
+    /// Pre-queue index, then rank (`NONE` before joining / before the draw).
+    place: Vec<u32>,
+    rank: Vec<u32>,
+    arrival_ms: Vec<u32>,
+    deadline_ms: Vec<u32>,
+    next_at_ms: Vec<u32>,
+    not_before_ms: Vec<u32>,
+    budget: Vec<RetryBudget>,
+    first_doc: Vec<u32>,
+    prev_doc: Vec<u32>,
+    /// The first range, as absolute simulated milliseconds `[low, high]`.
+    range_low_ms: Vec<u32>,
+    range_high_ms: Vec<u32>,
+    admissible_ms: Vec<u32>,
+}
+
+/// A Fenwick tree counting claimed ranks, to count who was overtaken.
+struct RankCounter {
+    tree: Vec<u32>,
+}
+
+impl RankCounter {
+    fn new(size: usize) -> Self {
+        Self {
+            tree: vec![0; size + 1],
+        }
+    }
+
+    fn add(&mut self, rank: u32) {
+        let mut at = rank as usize + 1;
+        while at < self.tree.len() {
+            self.tree[at] += 1;
+            at += at & at.wrapping_neg();
+        }
+    }
+
+    /// Claimed ranks `<= rank`.
+    fn count_up_to(&self, rank: u32) -> u64 {
+        let mut at = rank as usize + 1;
+        let mut total = 0u64;
+        while at > 0 {
+            total += u64::from(self.tree[at]);
+            at -= at & at.wrapping_neg();
+        }
+        total
+    }
+}
+
+/// One run of a scenario with one population.
+pub struct Engine<'a> {
+    scenario: &'a Scenario,
+    population: Population,
+    rng: SplitMix64,
+    clients: Clients,
+    calendar: Vec<Vec<u32>>,
+    pending_events: u64,
+    /// Naive clients waiting for a success, keyed by cumulative hazard.
+    hazard_queue: BinaryHeap<Reverse<(u64, u32)>>,
+    cumulative_hazard: f64,
+    /// Naive clients reloading right now, and the change due each second (patience running out).
+    reloaders: i64,
+    reloaders_leaving: Vec<i64>,
+    naive_mean_gap_s: f64,
+    // Time.
+    opening_s: u32,
+    total_s: u32,
+    second: u32,
+    // Origin.
+    success_probability: f64,
+    retry_after_s: u32,
+    discrete_origin: Vec<u32>,
+    // Queue and draw.
+    seed: [u8; 32],
+    seed_commitment_hex: String,
+    seed_hex: String,
+    pre_queue: Vec<u32>,
+    rank_to_client: Vec<u32>,
+    draw_revealed: bool,
+    admitted_through: u64,
+    admission_credit: f64,
+    active_sessions: u64,
+    admission_batches: VecDeque<(u32, u64, u64)>,
+    server_samples: VecDeque<Observation>,
+    published_rate: Option<AdmissionRate>,
+    paused: bool,
+    // Cache.
+    document: QueueState,
+    docs: Vec<Observation>,
+    doc_fetched_s: Option<u32>,
+    refresh_tried_s: Option<u32>,
+    refresh_failed: bool,
+    // Measures.
+    rows: Vec<SecondRow>,
+    cache_hits_now: u64,
+    first_position_ms: Vec<u32>,
+    notice_lag_ms: Vec<u32>,
+    relative_half_widths: Vec<f32>,
+    ranges_judged: u64,
+    ranges_inside: u64,
+    claims: u64,
+    overtaken_claims: u64,
+    claimed_ranks: RankCounter,
+    bookings: u64,
+    invariants: Invariants,
+    retry_afters_received: u64,
+    events: u64,
+}
+
+fn exponential(rng: &mut SplitMix64, mean: f64) -> f64 {
+    -mean * (1.0 - rng.next_unit_f64()).ln()
+}
+
+fn uniform(rng: &mut SplitMix64, low: f64, high: f64) -> f64 {
+    low + (high - low) * rng.next_unit_f64()
+}
+
+fn duration_ms(duration: Duration) -> u32 {
+    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+}
+
+impl<'a> Engine<'a> {
+    /// Sets up a run: draws every citizen's arrival, kind and patience.
+    pub fn new(scenario: &'a Scenario, population: Population) -> Self {
+        let citizens = scenario.citizens as usize;
+        let before_s = scenario.arrivals.before_opening_window_s;
+        let opening_s = before_s;
+        let total_s = before_s + scenario.horizon_after_opening_s;
+        let mut setup_rng = SplitMix64::new(scenario.seed ^ 0x0005_EED0_FA55);
+        let mut seed = [0u8; 32];
+        for chunk in seed.chunks_mut(8) {
+            chunk.copy_from_slice(&setup_rng.next_u64().to_le_bytes());
+        }
+        let fairline_share = match population {
+            Population::Naive => 0.0,
+            Population::Fairline => 1.0,
+            Population::Mixed => scenario.clients.fairline_share,
+        };
+        let mut clients = Clients {
+            stage: vec![stage::ARRIVING; citizens],
+            flags: vec![0; citizens],
+            errors: vec![0; citizens],
+            place: vec![NONE; citizens],
+            rank: vec![NONE; citizens],
+            arrival_ms: vec![0; citizens],
+            deadline_ms: vec![0; citizens],
+            next_at_ms: vec![0; citizens],
+            not_before_ms: vec![0; citizens],
+            budget: vec![RetryBudget::new(0); citizens],
+            first_doc: vec![NONE; citizens],
+            prev_doc: vec![NONE; citizens],
+            range_low_ms: vec![0; citizens],
+            range_high_ms: vec![0; citizens],
+            admissible_ms: vec![NONE; citizens],
+        };
+        let mut calendar: Vec<Vec<u32>> = vec![Vec::new(); total_s as usize];
+        let arrivals = &scenario.arrivals;
+        let opening_ms = f64::from(opening_s) * 1000.0;
+        let last_ms = f64::from(total_s) * 1000.0 - 1.0;
+        let mut pending_events = 0;
+        for id in 0..citizens {
+            let which = setup_rng.next_unit_f64();
+            let at_ms = if which < arrivals.before_opening_share {
+                opening_ms - setup_rng.next_unit_f64() * f64::from(before_s) * 1000.0
+            } else if which < arrivals.before_opening_share + arrivals.spike_share {
+                opening_ms + exponential(&mut setup_rng, arrivals.spike_mean_s) * 1000.0
+            } else {
+                opening_ms + exponential(&mut setup_rng, arrivals.tail_mean_s) * 1000.0
+            }
+            .clamp(0.0, last_ms);
+            let patience_ms =
+                exponential(&mut setup_rng, scenario.clients.patience_mean_s) * 1000.0;
+            let mut flags = 0;
+            if setup_rng.next_unit_f64() < fairline_share {
+                flags |= flag::FAIRLINE;
+                if setup_rng.next_unit_f64() < scenario.clients.hidden_share {
+                    flags |= flag::HIDDEN;
+                }
+            }
+            let at = at_ms as u32;
+            clients.flags[id] = flags;
+            clients.arrival_ms[id] = at;
+            clients.next_at_ms[id] = at;
+            clients.deadline_ms[id] =
+                (at_ms + patience_ms.max(1000.0)).min(f64::from(u32::MAX - 1)) as u32;
+            calendar[(at / 1000) as usize].push(id as u32);
+            pending_events += 1;
+        }
+        let naive_mean_gap_s =
+            (scenario.clients.naive_reload_min_s + scenario.clients.naive_reload_max_s) / 2.0;
+        let seed_commitment_hex = to_hex(&commitment(&seed));
+        let mut engine = Self {
+            scenario,
+            population,
+            rng: SplitMix64::new(scenario.seed),
+            clients,
+            calendar,
+            pending_events,
+            hazard_queue: BinaryHeap::new(),
+            cumulative_hazard: 0.0,
+            reloaders: 0,
+            reloaders_leaving: vec![0; total_s as usize + 1],
+            naive_mean_gap_s,
+            opening_s,
+            total_s,
+            second: 0,
+            success_probability: 1.0,
+            retry_after_s: scenario.origin.shed_retry_after_s,
+            discrete_origin: vec![0; total_s as usize],
+            seed,
+            seed_commitment_hex,
+            seed_hex: to_hex(&seed),
+            pre_queue: Vec::new(),
+            rank_to_client: Vec::new(),
+            draw_revealed: false,
+            admitted_through: 0,
+            admission_credit: 0.0,
+            active_sessions: 0,
+            admission_batches: VecDeque::new(),
+            server_samples: VecDeque::new(),
+            published_rate: None,
+            paused: false,
+            document: QueueState {
+                campaign_id: String::new(),
+                rules_version: String::new(),
+                server_time: from_unix_ms(scenario.opening_unix_ms)
+                    .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                opens_at: from_unix_ms(scenario.opening_unix_ms)
+                    .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                seed_commitment: String::new(),
+                seed: None,
+                pre_queue_size: None,
+                admitted_through: 0,
+                admission_rate: None,
+                paused: false,
+                poll: PollHints::default(),
+            },
+            docs: Vec::new(),
+            doc_fetched_s: None,
+            refresh_tried_s: None,
+            refresh_failed: false,
+            rows: Vec::with_capacity(total_s as usize),
+            cache_hits_now: 0,
+            first_position_ms: Vec::new(),
+            notice_lag_ms: Vec::new(),
+            relative_half_widths: Vec::new(),
+            ranges_judged: 0,
+            ranges_inside: 0,
+            claims: 0,
+            overtaken_claims: 0,
+            claimed_ranks: RankCounter::new(citizens),
+            bookings: 0,
+            invariants: Invariants::default(),
+            retry_afters_received: 0,
+            events: 0,
+        };
+        engine.document.campaign_id = scenario.name.clone();
+        engine.document.seed_commitment = engine.seed_commitment_hex.clone();
+        engine.document.poll = PollHints {
+            min_s: scenario.poll_hints.min_s,
+            max_s: scenario.poll_hints.max_s,
+        };
+        engine
+    }
+
+    /// Simulated seconds the run covers at most.
+    pub fn total_seconds(&self) -> u32 {
+        self.total_s
+    }
+
+    /// Runs to the end, calling `progress(second, total)` once per simulated second.
+    pub fn run(mut self, mut progress: impl FnMut(u32, u32)) -> Measures {
+        while self.second < self.total_s {
+            self.tick();
+            progress(self.second, self.total_s);
+            self.second += 1;
+            if self.finished() {
+                break;
+            }
+        }
+        self.finish()
+    }
+
+    fn finished(&self) -> bool {
+        self.second > self.opening_s
+            && self.pending_events == 0
+            && self.hazard_queue.is_empty()
+            && self.active_sessions == 0
+            && self.admitted_through >= self.rank_to_client.len() as u64
+    }
+
+    fn relative_second(&self) -> i64 {
+        i64::from(self.second) - i64::from(self.opening_s)
+    }
+
+    fn now_floor_ms(&self) -> u32 {
+        self.second * 1000
+    }
+
+    /// One server second: servers and outage, the draw at T0, admission, the origin's success
+    /// probability, naive successes, then every client event due in this second.
+    fn tick(&mut self) {
+        let s = self.second as usize;
+        let relative = self.relative_second();
+        let scenario = self.scenario;
+        let servers = scenario.servers_at(relative);
+        let outage = scenario.outage_at(relative);
+        let capacity = f64::from(servers) * scenario.origin.capacity_per_server_rps;
+        if self.second == self.opening_s {
+            self.reveal_draw();
+        }
+        if self.second >= self.opening_s {
+            self.expire_admissions();
+            if outage.is_none() {
+                self.admit(servers);
+            }
+            self.sample_admission();
+        }
+        // Naive clients leaving as their patience runs out.
+        self.reloaders += self.reloaders_leaving[s];
+        let naive_load = self.reloaders.max(0) as f64 / self.naive_mean_gap_s;
+        let previous_discrete = if s > 0 {
+            f64::from(self.discrete_origin[s - 1])
+        } else {
+            0.0
+        };
+        let demand = naive_load + previous_discrete;
+        self.success_probability = match outage {
+            Some(_) => 0.0,
+            None if demand > capacity => capacity / demand,
+            None => 1.0,
+        };
+        self.retry_after_s = outage.map_or(scenario.origin.shed_retry_after_s, |o| o.retry_after_s);
+        self.paused = outage.is_some();
+        self.cache_hits_now = 0;
+        self.release_naive_successes();
+        // Client events of this second (a handler may add more to this very bucket).
+        while !self.calendar[s].is_empty() {
+            let batch = std::mem::take(&mut self.calendar[s]);
+            for &id in &batch {
+                self.pending_events -= 1;
+                self.events += 1;
+                self.handle_event(id);
+            }
+        }
+        let discrete = f64::from(self.discrete_origin[s]);
+        let origin = naive_load + discrete;
+        let served = if outage.is_some() {
+            0.0
+        } else {
+            origin.min(capacity)
+        };
+        self.rows.push(SecondRow {
+            second: relative,
+            servers,
+            outage: outage.is_some(),
+            origin_requests: origin,
+            origin_served: served,
+            cache_hits: self.cache_hits_now,
+            admitted_through: self.admitted_through,
+            bookings: self.bookings,
+        });
+    }
+
+    // ----- the server -----
+
+    fn reveal_draw(&mut self) {
+        let size = self.pre_queue.len() as u64;
+        let mut revealing = self.document.clone();
+        revealing.seed = Some(self.seed_hex.clone());
+        revealing.pre_queue_size = Some(size);
+        // The same draw every widget computes from the document (and checks against the
+        // commitment); the engine builds it once.
+        let draw = PreQueueDraw::from_state(&revealing)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| PreQueueDraw::new(self.seed, size));
+        self.rank_to_client = vec![NONE; self.pre_queue.len()];
+        for index in 0..self.pre_queue.len() {
+            let id = self.pre_queue[index];
+            let rank = draw.rank_of(index as u64).unwrap_or(index as u64) as u32;
+            self.rank_to_client[rank as usize] = id;
+            self.clients.rank[id as usize] = rank;
+        }
+        self.draw_revealed = true;
+        // Naive pre-queue waiters reload until their position shows.
+        let now = self.now_floor_ms();
+        for index in 0..self.pre_queue.len() {
+            let id = self.pre_queue[index];
+            let c = id as usize;
+            if self.clients.stage[c] == stage::N_WAIT && self.clients.deadline_ms[c] > now {
+                self.clients.stage[c] = stage::N_SHOW;
+                self.push_hazard(id);
+            }
+        }
+    }
+
+    fn expire_admissions(&mut self) {
+        let window = self.scenario.admission.claim_window_s;
+        let now = self.now_floor_ms();
+        while let Some(&(at, from, to)) = self.admission_batches.front() {
+            if at + window > self.second {
+                break;
+            }
+            self.admission_batches.pop_front();
+            for rank in from..to {
+                let id = self.rank_to_client[rank as usize];
+                let c = id as usize;
+                if self.clients.flags[c] & flag::CLAIMED != 0 {
+                    continue;
+                }
+                self.clients.flags[c] |= flag::EXPIRED;
+                self.active_sessions -= 1;
+                let st = self.clients.stage[c];
+                if matches!(st, stage::N_SHOW | stage::N_WAIT | stage::N_NOTICE) {
+                    self.clients.stage[c] = stage::LAPSED;
+                    self.stop_queue_reloading(id, now);
+                }
+            }
+        }
+    }
+
+    fn admit(&mut self, servers: u32) {
+        let rate = f64::from(servers) * self.scenario.admission.rate_per_server_per_s;
+        self.admission_credit = (self.admission_credit + rate).min(rate.max(1.0));
+        let queued = (self.rank_to_client.len() as u64).saturating_sub(self.admitted_through);
+        let room =
+            u64::from(self.scenario.admission.max_sessions).saturating_sub(self.active_sessions);
+        let count = (self.admission_credit.floor() as u64).min(queued).min(room);
+        if count == 0 {
+            return;
+        }
+        self.admission_credit -= count as f64;
+        let from = self.admitted_through;
+        let to = from + count;
+        let now = self.now_floor_ms();
+        for rank in from..to {
+            let id = self.rank_to_client[rank as usize];
+            let c = id as usize;
+            self.clients.admissible_ms[c] = now;
+            self.clients.flags[c] |= flag::ADMISSIBLE;
+            if self.clients.flags[c] & flag::ESTIMATED != 0 {
+                self.ranges_judged += 1;
+                if (self.clients.range_low_ms[c]..=self.clients.range_high_ms[c]).contains(&now) {
+                    self.ranges_inside += 1;
+                }
+            }
+            if self.clients.stage[c] == stage::N_WAIT {
+                if self.clients.deadline_ms[c] > now {
+                    self.clients.stage[c] = stage::N_NOTICE;
+                    self.push_hazard(id);
+                } else {
+                    self.clients.stage[c] = stage::ABANDONED;
+                }
+            }
+        }
+        self.admitted_through = to;
+        self.active_sessions += count;
+        self.admission_batches.push_back((self.second, from, to));
+    }
+
+    fn sample_admission(&mut self) {
+        if !self.second.is_multiple_of(RATE_SAMPLE_EVERY_S) {
+            return;
+        }
+        let server_time_ms = self.server_time_ms(self.now_floor_ms());
+        self.server_samples.push_back(Observation {
+            server_time_ms,
+            admitted_through: self.admitted_through,
+        });
+        let window_ms = i64::from(RATE_WINDOW_S) * 1000;
+        while self
+            .server_samples
+            .front()
+            .is_some_and(|o| server_time_ms - o.server_time_ms > window_ms)
+        {
+            self.server_samples.pop_front();
+        }
+        let samples = self.server_samples.make_contiguous();
+        let span_ms = samples.last().map_or(0, |l| l.server_time_ms) - samples[0].server_time_ms;
+        self.published_rate = (span_ms >= 20_000)
+            .then(|| measure_admission_rate(samples))
+            .flatten();
+    }
+
+    fn server_time_ms(&self, sim_ms: u32) -> i64 {
+        self.scenario.opening_unix_ms + i64::from(sim_ms) - i64::from(self.opening_s) * 1000
+    }
+
+    fn origin_request(&mut self, count: u32) -> bool {
+        self.discrete_origin[self.second as usize] += count;
+        self.success_probability >= 1.0 || self.rng.next_unit_f64() < self.success_probability
+    }
+
+    fn join(&mut self, id: u32, now: u32) {
+        let c = id as usize;
+        if now < self.opening_s * 1000 && !self.draw_revealed {
+            self.clients.place[c] = self.pre_queue.len() as u32;
+            self.clients.flags[c] |= flag::PRE_QUEUE;
+            self.pre_queue.push(id);
+        } else {
+            let order = self.rank_to_client.len() as u64 - self.pre_queue.len() as u64;
+            let rank = rank_after_opening(self.pre_queue.len() as u64, order);
+            self.clients.place[c] = rank as u32;
+            self.clients.rank[c] = rank as u32;
+            self.rank_to_client.push(id);
+        }
+    }
+
+    /// The cached queue-state document as of `now`, fetched from the origin when stale: `Ok` with
+    /// its id, or `Err` when the refresh failed (503 + Retry-After passed through).
+    fn cached_document(&mut self) -> Result<u32, ()> {
+        let ttl = self.scenario.cache.ttl_s;
+        let fresh = self.doc_fetched_s.is_some_and(|at| self.second < at + ttl);
+        if fresh {
+            self.cache_hits_now += 1;
+            return Ok(self.docs.len() as u32 - 1);
+        }
+        if self.refresh_tried_s == Some(self.second) {
+            // Coalesced: this second's refresh already failed.
+            self.cache_hits_now += 1;
+            return Err(());
+        }
+        self.refresh_tried_s = Some(self.second);
+        if self.origin_request(1) {
+            let now = self.now_floor_ms();
+            let server_time_ms = self.server_time_ms(now);
+            self.document.server_time =
+                from_unix_ms(server_time_ms).unwrap_or(self.document.server_time);
+            self.document.admitted_through = self.admitted_through;
+            self.document.admission_rate = self.published_rate;
+            self.document.paused = self.paused;
+            if self.draw_revealed && self.document.seed.is_none() {
+                self.document.seed = Some(self.seed_hex.clone());
+                self.document.pre_queue_size = Some(self.pre_queue.len() as u64);
+            }
+            self.docs.push(Observation {
+                server_time_ms,
+                admitted_through: self.admitted_through,
+            });
+            self.doc_fetched_s = Some(self.second);
+            self.refresh_failed = false;
+            Ok(self.docs.len() as u32 - 1)
+        } else {
+            self.refresh_failed = true;
+            Err(())
+        }
+    }
+
+    // ----- events -----
+
+    fn schedule(&mut self, id: u32, at_ms: u32, next: u8) {
+        let c = id as usize;
+        self.clients.stage[c] = next;
+        self.clients.next_at_ms[c] = at_ms;
+        let bucket = (at_ms / 1000).max(self.second);
+        if bucket < self.total_s {
+            self.calendar[bucket as usize].push(id);
+            self.pending_events += 1;
+        }
+    }
+
+    fn handle_event(&mut self, id: u32) {
+        let c = id as usize;
+        let now = self.clients.next_at_ms[c].max(self.now_floor_ms());
+        let fairline = self.clients.flags[c] & flag::FAIRLINE != 0;
+        if fairline && now < self.clients.not_before_ms[c] {
+            self.invariants.retry_after_violations += 1;
+        }
+        match self.clients.stage[c] {
+            stage::ARRIVING if fairline => self.fairline_join(id, now),
+            stage::ARRIVING => self.naive_arrive(id, now),
+            stage::F_JOIN => self.fairline_join(id, now),
+            stage::F_POLL => self.fairline_poll(id, now),
+            stage::F_ADMIT => self.fairline_admit(id, now),
+            stage::F_BOOK => self.fairline_book(id, now),
+            stage::N_BOOK => self.naive_book(id),
+            _ => {}
+        }
+    }
+
+    // ----- Fairline clients: core's policy -----
+
+    fn visibility(&self, c: usize) -> Visibility {
+        if self.clients.flags[c] & flag::HIDDEN != 0 {
+            Visibility::Hidden
+        } else {
+            Visibility::Visible
+        }
+    }
+
+    fn until_opening(&self, now: u32) -> Option<Duration> {
+        let opening_ms = self.opening_s * 1000;
+        (now < opening_ms).then(|| Duration::from_millis(u64::from(opening_ms - now)))
+    }
+
+    /// People ahead as the client last saw it.
+    fn last_people_ahead(&self, c: usize) -> Option<u64> {
+        let rank = self.clients.rank[c];
+        let prev = self.clients.prev_doc[c];
+        (rank != NONE && prev != NONE && self.draw_revealed)
+            .then(|| u64::from(rank).saturating_sub(self.docs[prev as usize].admitted_through))
+    }
+
+    /// A failed request: count the error, reserve a retry from the budget, and schedule the retry
+    /// on core's schedule, never before the Retry-After.
+    fn fairline_retry(&mut self, id: u32, now: u32, next: u8) {
+        let c = id as usize;
+        self.clients.errors[c] = self.clients.errors[c].saturating_add(1);
+        let budget_wait = self.clients.budget[c].reserve_retry(u64::from(now));
+        let retry_after = Duration::from_secs(u64::from(self.retry_after_s));
+        let input = PollInput {
+            people_ahead: self.last_people_ahead(c),
+            admission_rate_per_s: None,
+            until_opening: self.until_opening(now),
+            hints: self.document.poll,
+            visibility: self.visibility(c),
+            consecutive_errors: u32::from(self.clients.errors[c]),
+            retry_after: Some(retry_after),
+            budget_wait,
+        };
+        let delay = next_delay(&input, &mut self.rng);
+        self.clients.not_before_ms[c] = now.saturating_add(duration_ms(retry_after));
+        self.retry_afters_received += 1;
+        self.schedule(id, now.saturating_add(duration_ms(delay)), next);
+    }
+
+    fn fairline_success(&mut self, c: usize, now: u32) {
+        self.clients.errors[c] = 0;
+        self.clients.budget[c].record_success(u64::from(now));
+    }
+
+    fn fairline_join(&mut self, id: u32, now: u32) {
+        if !self.origin_request(1) {
+            self.fairline_retry(id, now, stage::F_JOIN);
+            return;
+        }
+        let c = id as usize;
+        self.fairline_success(c, now);
+        self.join(id, now);
+        // The widget fetches the state right after joining.
+        self.fairline_poll(id, now);
+    }
+
+    fn fairline_poll(&mut self, id: u32, now: u32) {
+        let c = id as usize;
+        let Ok(doc_id) = self.cached_document() else {
+            self.fairline_retry(id, now, stage::F_POLL);
+            return;
+        };
+        self.fairline_success(c, now);
+        let rank = self.clients.rank[c];
+        let position = if rank == NONE || self.document.seed.is_none() {
+            Position::awaiting_draw()
+        } else {
+            Position::from_rank(u64::from(rank), self.document.admitted_through)
+        };
+        if position.may_admit {
+            self.fairline_admit(id, now);
+            return;
+        }
+        if now >= self.clients.deadline_ms[c] {
+            self.clients.stage[c] = stage::ABANDONED;
+            return;
+        }
+        if self.clients.first_doc[c] == NONE {
+            self.clients.first_doc[c] = doc_id;
+        }
+        if position.people_ahead.is_some() {
+            self.record_first_position(c, now);
+            if self.clients.flags[c] & flag::ESTIMATED == 0 {
+                self.first_estimate(c, &position, doc_id);
+            }
+        }
+        self.clients.prev_doc[c] = doc_id;
+        let input = PollInput {
+            people_ahead: position.people_ahead,
+            admission_rate_per_s: self.document.admission_rate.map(|r| r.per_second),
+            until_opening: self.until_opening(now),
+            hints: self.document.poll,
+            visibility: self.visibility(c),
+            consecutive_errors: 0,
+            retry_after: None,
+            budget_wait: Duration::ZERO,
+        };
+        let delay = next_delay(&input, &mut self.rng);
+        self.schedule(id, now.saturating_add(duration_ms(delay)), stage::F_POLL);
+    }
+
+    /// The first range shown once the client has 60 s of its own history.
+    fn first_estimate(&mut self, c: usize, position: &Position, doc_id: u32) {
+        let first = self.docs[self.clients.first_doc[c] as usize];
+        let current = self.docs[doc_id as usize];
+        if current.server_time_ms - first.server_time_ms < HISTORY_BEFORE_ESTIMATE_MS {
+            return;
+        }
+        // The widget's log, thinned to its first, previous and latest readings (the mean rate over
+        // the log is exact; see the crate documentation).
+        let mut log = ObservationLog::new();
+        log.push(first);
+        if self.clients.prev_doc[c] != NONE {
+            log.push(self.docs[self.clients.prev_doc[c] as usize]);
+        }
+        log.push(current);
+        if let Estimate::Range {
+            low,
+            high,
+            updated_at,
+        } = estimate_wait(position, &self.document, log.observations())
+        {
+            let updated_sim_ms = unix_ms(updated_at) - self.scenario.opening_unix_ms
+                + i64::from(self.opening_s) * 1000;
+            let clamp = |ms: i64| ms.clamp(0, i64::from(u32::MAX)) as u32;
+            self.clients.range_low_ms[c] = clamp(updated_sim_ms + low.as_millis() as i64);
+            self.clients.range_high_ms[c] = clamp(updated_sim_ms + high.as_millis() as i64);
+            self.clients.flags[c] |= flag::ESTIMATED;
+            let (low_s, high_s) = (low.as_secs_f64(), high.as_secs_f64());
+            self.relative_half_widths
+                .push(((high_s - low_s) / (high_s + low_s)) as f32);
+        }
+    }
+
+    fn record_first_position(&mut self, c: usize, now: u32) {
+        if self.clients.flags[c] & flag::SHOWN != 0 {
+            return;
+        }
+        self.clients.flags[c] |= flag::SHOWN;
+        let from = self.clients.arrival_ms[c].max(self.opening_s * 1000);
+        self.first_position_ms.push(now.saturating_sub(from));
+    }
+
+    fn fairline_admit(&mut self, id: u32, now: u32) {
+        if !self.origin_request(1) {
+            self.fairline_retry(id, now, stage::F_ADMIT);
+            return;
+        }
+        let c = id as usize;
+        self.fairline_success(c, now);
+        if self.claim(id, now) {
+            let duration = uniform(
+                &mut self.rng,
+                self.scenario.booking.min_s,
+                self.scenario.booking.max_s,
+            );
+            self.schedule(id, now + (duration * 1000.0) as u32, stage::F_BOOK);
+        }
+    }
+
+    fn fairline_book(&mut self, id: u32, now: u32) {
+        if !self.origin_request(self.scenario.booking.origin_requests) {
+            self.fairline_retry(id, now, stage::F_BOOK);
+            return;
+        }
+        self.fairline_success(id as usize, now);
+        self.book(id);
+    }
+
+    // ----- both kinds -----
+
+    /// The server's admit: grants the admission when the rank is admissible and not lapsed.
+    fn claim(&mut self, id: u32, now: u32) -> bool {
+        let c = id as usize;
+        if self.clients.flags[c] & flag::EXPIRED != 0 {
+            self.clients.stage[c] = stage::LAPSED;
+            return false;
+        }
+        let rank = self.clients.rank[c];
+        if rank == NONE || u64::from(rank) >= self.admitted_through {
+            self.invariants.out_of_order_admissions += 1;
+            return false;
+        }
+        self.clients.flags[c] |= flag::CLAIMED;
+        self.notice_lag_ms
+            .push(now.saturating_sub(self.clients.admissible_ms[c]));
+        // Overtaken: someone whose turn came at least a minute after this one's has already
+        // claimed. Ranks whose turn came by second `t` are `0..admitted_through` at its end.
+        let turn_s = self.clients.admissible_ms[c] / 1000;
+        let later_turn_from = turn_s + OVERTAKE_MARGIN_S - 1;
+        if later_turn_from < self.second {
+            let later_ranks_from = self.rows[later_turn_from as usize].admitted_through;
+            let claimed_before_threshold = if later_ranks_from == 0 {
+                0
+            } else {
+                self.claimed_ranks
+                    .count_up_to((later_ranks_from - 1) as u32)
+            };
+            if self.claims > claimed_before_threshold {
+                self.overtaken_claims += 1;
+            }
+        }
+        self.claimed_ranks.add(rank);
+        self.claims += 1;
+        true
+    }
+
+    fn book(&mut self, id: u32) {
+        let c = id as usize;
+        if self.clients.flags[c] & flag::CLAIMED == 0 {
+            self.invariants.bookings_without_admission += 1;
+        }
+        self.clients.stage[c] = stage::DONE;
+        self.active_sessions -= 1;
+        self.bookings += 1;
+    }
+
+    // ----- naive clients -----
+
+    fn push_hazard(&mut self, id: u32) {
+        let key = self.cumulative_hazard + exponential(&mut self.rng, 1.0);
+        self.hazard_queue.push(Reverse((key.to_bits(), id)));
+    }
+
+    fn start_queue_reloading(&mut self, id: u32) {
+        self.reloaders += 1;
+        let leave_s = (self.clients.deadline_ms[id as usize] / 1000) as usize;
+        if leave_s < self.reloaders_leaving.len() {
+            self.reloaders_leaving[leave_s] -= 1;
+        }
+    }
+
+    /// Stops a queue stint's reloading early (admitted or lapsed), unless patience already ended
+    /// it.
+    fn stop_queue_reloading(&mut self, id: u32, now: u32) {
+        let leave_s = (self.clients.deadline_ms[id as usize] / 1000) as usize;
+        if leave_s <= (now / 1000) as usize && leave_s <= self.second as usize {
+            return;
+        }
+        self.reloaders -= 1;
+        if leave_s < self.reloaders_leaving.len() {
+            self.reloaders_leaving[leave_s] += 1;
+        }
+    }
+
+    fn naive_arrive(&mut self, id: u32, now: u32) {
+        self.start_queue_reloading(id);
+        if self.origin_request(1) {
+            self.naive_joined(id, now);
+        } else {
+            self.clients.stage[id as usize] = stage::N_JOIN;
+            self.push_hazard(id);
+        }
+    }
+
+    fn naive_joined(&mut self, id: u32, now: u32) {
+        self.join(id, now);
+        let c = id as usize;
+        self.clients.stage[c] = stage::N_WAIT;
+        if self.clients.rank[c] != NONE {
+            self.record_first_position(c, now);
+        }
+    }
+
+    /// The naive clients whose next successful reload falls in this second.
+    fn release_naive_successes(&mut self) {
+        let step = self.success_probability / self.naive_mean_gap_s;
+        let before = self.cumulative_hazard;
+        self.cumulative_hazard += step;
+        while let Some(&Reverse((key_bits, id))) = self.hazard_queue.peek() {
+            let key = f64::from_bits(key_bits);
+            if key > self.cumulative_hazard {
+                break;
+            }
+            self.hazard_queue.pop();
+            self.events += 1;
+            let fraction = if step > 0.0 {
+                ((key - before) / step).clamp(0.0, 0.999)
+            } else {
+                0.0
+            };
+            let now = self.now_floor_ms() + (fraction * 1000.0) as u32;
+            self.naive_success(id, now);
+        }
+    }
+
+    fn naive_success(&mut self, id: u32, now: u32) {
+        let c = id as usize;
+        let st = self.clients.stage[c];
+        if matches!(st, stage::N_JOIN | stage::N_SHOW | stage::N_NOTICE)
+            && now >= self.clients.deadline_ms[c]
+        {
+            self.clients.stage[c] = stage::ABANDONED;
+            return;
+        }
+        match st {
+            stage::N_JOIN => self.naive_joined(id, now),
+            stage::N_SHOW => {
+                self.record_first_position(c, now);
+                if u64::from(self.clients.rank[c]) < self.admitted_through {
+                    self.naive_claim(id, now);
+                } else {
+                    self.clients.stage[c] = stage::N_WAIT;
+                }
+            }
+            stage::N_NOTICE => self.naive_claim(id, now),
+            stage::N_BOOK_RETRY => {
+                self.discrete_origin[self.second as usize] += self.scenario.booking.origin_requests;
+                self.reloaders -= 1;
+                self.book(id);
+            }
+            _ => {}
+        }
+    }
+
+    /// The page shows "your turn" and the admit request goes out.
+    fn naive_claim(&mut self, id: u32, now: u32) {
+        let c = id as usize;
+        if !self.origin_request(1) {
+            self.clients.stage[c] = stage::N_NOTICE;
+            self.push_hazard(id);
+            return;
+        }
+        if self.claim(id, now) {
+            self.stop_queue_reloading(id, now);
+            let duration = uniform(
+                &mut self.rng,
+                self.scenario.booking.min_s,
+                self.scenario.booking.max_s,
+            );
+            self.schedule(id, now + (duration * 1000.0) as u32, stage::N_BOOK);
+        } else {
+            self.stop_queue_reloading(id, now);
+        }
+    }
+
+    fn naive_book(&mut self, id: u32) {
+        if self.origin_request(self.scenario.booking.origin_requests) {
+            self.book(id);
+        } else {
+            self.clients.stage[id as usize] = stage::N_BOOK_RETRY;
+            self.reloaders += 1;
+            self.push_hazard(id);
+        }
+    }
+
+    // ----- results -----
+
+    fn finish(self) -> Measures {
+        let end_ms = self.second * 1000;
+        let mut abandoned = 0u64;
+        let mut lapsed = 0u64;
+        let mut unresolved = 0u64;
+        for c in 0..self.clients.stage.len() {
+            match self.clients.stage[c] {
+                stage::DONE => {}
+                stage::ABANDONED => abandoned += 1,
+                stage::LAPSED => lapsed += 1,
+                stage::N_WAIT | stage::N_JOIN | stage::N_SHOW | stage::N_NOTICE
+                    if self.clients.deadline_ms[c] <= end_ms =>
+                {
+                    abandoned += 1
+                }
+                _ => unresolved += 1,
+            }
+        }
+        Measures::from_run(crate::metrics::RunTotals {
+            scenario: self.scenario.name.clone(),
+            population: self.population.name().to_string(),
+            seed: self.scenario.seed,
+            citizens: u64::from(self.scenario.citizens),
+            rows: self.rows,
+            bookings: self.bookings,
+            abandoned,
+            lapsed,
+            unresolved,
+            first_position_ms: self.first_position_ms,
+            notice_lag_ms: self.notice_lag_ms,
+            relative_half_widths: self.relative_half_widths,
+            ranges_judged: self.ranges_judged,
+            ranges_inside: self.ranges_inside,
+            claims: self.claims,
+            overtaken_claims: self.overtaken_claims,
+            invariants: self.invariants,
+            retry_afters_received: self.retry_afters_received,
+            events: self.events,
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! Thin wrappers over the browser: the monotonic clock, timers that can be woken early, local
+//! storage, page visibility, connectivity, randomness, notifications and the document title.
+//!
+//! The device's wall clock is read in exactly one place, [`device_wall_ms`], and only to tell
+//! the citizen that it is off; no decision uses it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use core::time::Duration;
+
+use fairline_core::poll::Visibility;
+use fairline_core::rng::RandomSource;
+use wasm_bindgen::JsCast;
+
+/// Monotonic milliseconds (`performance.now()`), immune to changes of the device clock.
+pub fn mono_now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// The device's wall clock, Unix milliseconds: only for the "your clock is off" notice.
+pub fn device_wall_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Wakes a [`sleep`] early (page became visible, back online).
+#[derive(Clone, Default)]
+pub struct Waker {
+    resolve: Rc<RefCell<Option<js_sys::Function>>>,
+}
+
+impl Waker {
+    /// A waker with nothing to wake yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ends the current sleep now, if any.
+    pub fn wake(&self) {
+        if let Some(resolve) = self.resolve.borrow_mut().take() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Sleeps for `duration` (forever with `None`), or until `waker` wakes it.
+pub async fn sleep(duration: Option<Duration>, waker: &Waker) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let mut timer = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(duration) = duration {
+            let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+            timer = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .ok();
+        }
+        *waker.resolve.borrow_mut() = Some(resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    if let Some(timer) = timer {
+        window.clear_timeout_with_handle(timer);
+    }
+    waker.resolve.borrow_mut().take();
+}
+
+/// Reads a local-storage entry.
+pub fn load(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes a local-storage entry (silently skipped when storage is unavailable).
+pub fn store(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// Removes a local-storage entry.
+pub fn forget(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// `document.visibilityState`.
+pub fn visibility() -> Visibility {
+    match web_sys::window().and_then(|w| w.document()) {
+        Some(document) if document.visibility_state() == web_sys::VisibilityState::Hidden => {
+            Visibility::Hidden
+        }
+        _ => Visibility::Visible,
+    }
+}
+
+/// `navigator.onLine`.
+pub fn online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// Randomness for jitter and idempotency keys: `crypto.getRandomValues`, or `Math.random`
+/// where no crypto is available.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BrowserRandom;
+
+impl RandomSource for BrowserRandom {
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0u8; 8];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .map(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok())
+            .unwrap_or(false);
+        if filled {
+            u64::from_le_bytes(bytes)
+        } else {
+            let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            (high << 32) | low
+        }
+    }
+}
+
+/// A fresh idempotency key: 128 random bits as a UUID-shaped string.
+pub fn new_idempotency_key(rng: &mut impl RandomSource) -> String {
+    let (a, b) = (rng.next_u64(), rng.next_u64());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        ((b >> 48) & 0x3fff) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// Sets `document.title`.
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// Whether notifications were granted.
+pub fn notifications_granted() -> bool {
+    web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+}
+
+/// Asks for permission to notify; resolves to whether it was granted.
+pub async fn request_notifications() -> bool {
+    let Ok(promise) = web_sys::Notification::request_permission() else {
+        return false;
+    };
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    notifications_granted()
+}
+
+/// Shows a notification, when permitted.
+pub fn notify(title: &str, body: &str) {
+    if !notifications_granted() {
+        return;
+    }
+    let options = web_sys::NotificationOptions::new();
+    options.set_body(body);
+    let _ = web_sys::Notification::new_with_options(title, &options);
+}
+
+/// Moves keyboard focus to the element with `id`, if it exists.
+pub fn focus_id(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use fairline_core::rng::SplitMix64;
+
+    #[test]
+    fn idempotency_keys_are_uuid_shaped_and_differ() {
+        let mut rng = SplitMix64::new(9);
+        let first = new_idempotency_key(&mut rng);
+        let second = new_idempotency_key(&mut rng);
+        assert_ne!(first, second);
+        let groups: Vec<usize> = first.split('-').map(str::len).collect();
+        assert_eq!(groups, vec![8, 4, 4, 4, 12]);
+        assert_eq!(first.as_bytes()[14], b'4');
+    }
+}

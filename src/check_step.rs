@@ -1,0 +1,442 @@
+//! Step 1, check: the citizen's details checked as typed with core, the verdict from core before
+//! anything is sent, the server's verdict when it differs, and the join.
+
+use fairline_core::{
+    campaign::Campaign,
+    eligibility::{evaluate, Verdict, VerdictKind},
+    person::{Field, FieldError, PersonInput},
+    token,
+    wire::unix_ms,
+};
+use leptos::prelude::*;
+use time::OffsetDateTime;
+
+use crate::api::ApiFailure;
+use crate::format::{format_countdown, format_local};
+use crate::session::{Saved, Session, Step};
+use crate::{browser, text};
+
+/// The order fields appear in, with their element ids.
+pub const FIELDS: [(Field, &str); 4] = [
+    (Field::Name, "fl-name"),
+    (Field::BirthDate, "fl-birth-date"),
+    (Field::Mobile, "fl-mobile"),
+    (Field::ResidentNumberFront, "fl-resident"),
+];
+
+/// The element id of `field`'s input.
+pub fn field_id(field: Field) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, id)| *id)
+        .unwrap_or("fl-name")
+}
+
+/// Every error core finds in `input`, in field order (empty when valid).
+pub fn field_errors(input: &PersonInput) -> Vec<FieldError> {
+    input.parse().err().unwrap_or_default()
+}
+
+/// Whether a person with this verdict may join now: eligible now, or eligible at the queue's
+/// opening while it is still ahead (joins before the opening enter the fair pre-queue and are
+/// evaluated at the opening instant, as the server does).
+pub fn may_join(campaign: &Campaign, input: &PersonInput, server_now: OffsetDateTime) -> bool {
+    let Ok(person) = input.parse() else {
+        return false;
+    };
+    let at = server_now.max(campaign.opens_at);
+    matches!(evaluate(campaign, &person, at), Verdict::EligibleNow { .. })
+}
+
+/// The cohort's display name, or its id.
+fn cohort_name(campaign: &Campaign, cohort: &str) -> String {
+    campaign
+        .cohort(cohort)
+        .map(|c| c.names.en.clone())
+        .unwrap_or_else(|| cohort.to_owned())
+}
+
+/// The sentence for `verdict` (and, for a window still ahead, the countdown from server time).
+pub fn verdict_sentences(
+    campaign: &Campaign,
+    verdict: &Verdict,
+    server_now: OffsetDateTime,
+) -> Vec<String> {
+    let local = |instant| format_local(campaign.local(instant));
+    match verdict {
+        Verdict::EligibleNow { cohort, closes_at } => vec![text::verdict_eligible_now(
+            &cohort_name(campaign, cohort),
+            &local(*closes_at),
+        )],
+        Verdict::NotYet { cohort, opens_at } => {
+            let left_ms = unix_ms(*opens_at)
+                .saturating_sub(unix_ms(server_now))
+                .max(0);
+            vec![
+                text::verdict_not_yet(&cohort_name(campaign, cohort), &local(*opens_at)),
+                text::opens_in(&format_countdown(core::time::Duration::from_millis(
+                    left_ms.unsigned_abs(),
+                ))),
+            ]
+        }
+        Verdict::Closed { cohort, closed_at } => vec![text::verdict_closed(
+            &cohort_name(campaign, cohort),
+            &local(*closed_at),
+        )],
+        Verdict::NotEligible { reason } => vec![text::verdict_not_eligible(reason)],
+        Verdict::Invalid { errors } => std::iter::once(text::VERDICT_INVALID.to_owned())
+            .chain(
+                errors
+                    .iter()
+                    .map(|e| text::field_error(e.field, e.code).to_owned()),
+            )
+            .collect(),
+    }
+}
+
+/// The verdict shown for a stored/typed person: core's, at server time.
+#[component]
+pub fn VerdictView(
+    verdict: Verdict,
+    campaign: Campaign,
+    server_now: OffsetDateTime,
+) -> impl IntoView {
+    let kind = verdict.kind().as_str();
+    view! {
+        <div class="fl-verdict" data-verdict=kind>
+            {verdict_sentences(&campaign, &verdict, server_now)
+                .into_iter()
+                .map(|sentence| view! { <p>{sentence}</p> })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// The form, the verdict and the join button.
+#[component]
+pub fn CheckStep() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let saved = session.person().unwrap_or_default();
+    let input = RwSignal::new(saved);
+    let touched = RwSignal::new([false; 4]);
+    let submitted = RwSignal::new(false);
+    let checked = RwSignal::new(false);
+    let server_verdict: RwSignal<Option<Verdict>> = RwSignal::new(None);
+    let rules_reloaded = RwSignal::new(false);
+    let joining = RwSignal::new(false);
+    let join_failure: RwSignal<Option<String>> = RwSignal::new(None);
+    let campaign = session.campaign;
+
+    Effect::new(move |_| browser::focus_id("fl-step-heading"));
+
+    let errors = Memo::new(move |_| field_errors(&input.get()));
+    let error_for = move |field: Field| {
+        let index = FIELDS.iter().position(|(f, _)| *f == field).unwrap_or(0);
+        let shown = submitted.get() || touched.get()[index];
+        if !shown {
+            return None;
+        }
+        errors.with(|errors| {
+            errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| text::field_error(e.field, e.code))
+        })
+    };
+
+    let server_now_session = session.clone();
+    let server_now = move || server_now_session.server_now();
+    let local_verdict = {
+        let server_now = server_now.clone();
+        Memo::new(move |_| {
+            if !checked.get() {
+                return None;
+            }
+            let input = input.get();
+            let person = input.parse().ok()?;
+            let now = server_now()?;
+            Some(campaign.with(|c| evaluate(c, &person, now)))
+        })
+    };
+
+    let check_session = session.clone();
+    let on_check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        join_failure.set(None);
+        let current = input.get_untracked();
+        let problems = field_errors(&current);
+        if !problems.is_empty() {
+            checked.set(false);
+            check_session.announce(text::ERROR_SUMMARY_HEADING);
+            request_animation_frame(|| browser::focus_id("fl-error-summary"));
+            return;
+        }
+        checked.set(true);
+        server_verdict.set(None);
+        request_animation_frame(|| browser::focus_id("fl-verdict-heading"));
+        // Confirm with the server (a check, not a join) and reload the rules if they changed.
+        let session = check_session.clone();
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            let campaign_id = session.campaign_id();
+            let sent = browser::mono_now_ms();
+            let Ok(answer) = session.api.eligibility(&campaign_id, &current).await else {
+                return;
+            };
+            session.add_clock_sample(sent, browser::mono_now_ms(), answer.server_time);
+            let stale = session
+                .campaign
+                .with_untracked(|c| c.rules_version != answer.rules_version);
+            if stale {
+                if let Ok(fresh) = session.api.campaign(&campaign_id).await {
+                    session.campaign.set(fresh);
+                    rules_reloaded.set(true);
+                }
+            }
+            server_verdict.set(Some(answer.verdict));
+        });
+    };
+
+    let join_session = session.clone();
+    let join = move |_| {
+        let session = join_session.clone();
+        let person = input.get_untracked();
+        joining.set(true);
+        join_failure.set(None);
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            let campaign_id = session.campaign_id();
+            match session.api.join(&campaign_id, &person).await {
+                Ok(joined) => {
+                    session.save(Saved::Ticket, &token::encode(&joined.ticket));
+                    session.save(
+                        Saved::Person,
+                        &serde_json::to_string(&person).unwrap_or_default(),
+                    );
+                    session.forget(Saved::FirstAhead);
+                    session.step.set(Step::Wait {
+                        ticket: joined.ticket,
+                    });
+                }
+                Err(failure) => {
+                    joining.set(false);
+                    if let ApiFailure::Server { error, .. } = &failure {
+                        if let Some(verdict) = &error.verdict {
+                            server_verdict.set(Some(verdict.clone()));
+                            return;
+                        }
+                    }
+                    let message = failure.citizen_message().to_owned();
+                    session.announce(message.clone());
+                    join_failure.set(Some(message));
+                }
+            }
+        });
+    };
+
+    let field_view = move |field: Field,
+                           label: &'static str,
+                           hint: Option<&'static str>,
+                           autocomplete: &'static str,
+                           inputmode: &'static str| {
+        let id = field_id(field);
+        let index = FIELDS.iter().position(|(f, _)| *f == field).unwrap_or(0);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described = {
+            let hint_id = hint_id.clone();
+            let error_id = error_id.clone();
+            move || {
+                let mut ids = Vec::new();
+                if hint.is_some() {
+                    ids.push(hint_id.clone());
+                }
+                if error_for(field).is_some() {
+                    ids.push(error_id.clone());
+                }
+                (!ids.is_empty()).then(|| ids.join(" "))
+            }
+        };
+        let value = move || {
+            input.with(|i| match field {
+                Field::Name => i.name.clone(),
+                Field::BirthDate => i.birth_date.clone(),
+                Field::Mobile => i.mobile.clone(),
+                Field::ResidentNumberFront => i.resident_number_front.clone().unwrap_or_default(),
+            })
+        };
+        view! {
+            <div class="fl-field" class:fl-field-invalid=move || error_for(field).is_some()>
+                <label for=id>{label}</label>
+                {hint.map(|hint| view! { <p class="fl-hint" id=hint_id.clone()>{hint}</p> })}
+                {move || error_for(field).map(|message| view! {
+                    <p class="fl-field-error" id=error_id.clone()>{message}</p>
+                })}
+                <input
+                    id=id
+                    name=field.as_str()
+                    type="text"
+                    autocomplete=autocomplete
+                    inputmode=inputmode
+                    aria-invalid=move || if error_for(field).is_some() { "true" } else { "false" }
+                    aria-describedby=described
+                    prop:value=value
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        input.update(|i| match field {
+                            Field::Name => i.name = typed,
+                            Field::BirthDate => i.birth_date = typed,
+                            Field::Mobile => i.mobile = typed,
+                            Field::ResidentNumberFront => {
+                                i.resident_number_front = (!typed.is_empty()).then_some(typed)
+                            }
+                        });
+                    }
+                    on:blur=move |_| touched.update(|t| t[index] = true)
+                />
+            </div>
+        }
+    };
+
+    let summary = move || {
+        let problems = errors.get();
+        (submitted.get() && !problems.is_empty()).then(|| {
+            view! {
+                <div class="fl-error-summary" id="fl-error-summary" tabindex="-1"
+                    aria-labelledby="fl-error-summary-heading">
+                    <h3 id="fl-error-summary-heading">{text::ERROR_SUMMARY_HEADING}</h3>
+                    <ul>
+                        {problems
+                            .into_iter()
+                            .map(|e| {
+                                let target = field_id(e.field);
+                                view! {
+                                    <li>
+                                        <a href=format!("#{target}")
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                browser::focus_id(target);
+                                            }>
+                                            {text::field_label(e.field)} ": "
+                                            {text::field_error(e.field, e.code)}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    };
+
+    let verdict_section = move || {
+        let local = local_verdict.get()?;
+        let now = server_now()?;
+        let campaign_now = campaign.get();
+        let server = server_verdict.get();
+        let differs = server.as_ref().is_some_and(|s| s.kind() != local.kind());
+        let allowed_by_server = server
+            .as_ref()
+            .is_none_or(|s| matches!(s.kind(), VerdictKind::EligibleNow | VerdictKind::NotYet));
+        let joinable = allowed_by_server && may_join(&campaign_now, &input.get(), now);
+        let pre_queue = joinable && matches!(local, Verdict::NotYet { .. });
+        Some(view! {
+            <section class="fl-result" aria-labelledby="fl-verdict-heading">
+                <h3 id="fl-verdict-heading" tabindex="-1">{text::VERDICT_HEADING}</h3>
+                {rules_reloaded.get().then(|| view! { <p class="fl-notice">{text::RULES_RELOADED}</p> })}
+                <VerdictView verdict=local.clone() campaign=campaign_now.clone() server_now=now />
+                {(differs).then(|| server.clone().map(|server| view! {
+                    <div class="fl-notice" id="fl-server-verdict">
+                        <p>{text::SERVER_VERDICT_DIFFERS}</p>
+                        <VerdictView verdict=server campaign=campaign_now.clone() server_now=now />
+                    </div>
+                }))}
+                {pre_queue.then(|| view! { <p>{text::PRE_QUEUE_MAY_JOIN}</p> })}
+                {if joinable {
+                    view! {
+                        <button type="button" class="fl-primary" id="fl-join"
+                            disabled=move || joining.get() on:click=join.clone()>
+                            {move || if joining.get() { text::JOINING } else { text::JOIN_BUTTON }}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! { <p class="fl-strong">{text::CANNOT_JOIN}</p> }.into_any()
+                }}
+                {move || join_failure.get().map(|m| view! { <p class="fl-error">{m}</p> })}
+            </section>
+        })
+    };
+
+    view! {
+        <section class="fl-step" aria-labelledby="fl-step-heading">
+            <h2 id="fl-step-heading" tabindex="-1">{text::CHECK_HEADING}</h2>
+            <p>{text::CHECK_INTRO}</p>
+            {summary}
+            <form novalidate on:submit=on_check>
+                {field_view(Field::Name, text::FIELD_NAME, None, "name", "text")}
+                {field_view(Field::BirthDate, text::FIELD_BIRTH_DATE, Some(text::FIELD_BIRTH_DATE_HINT), "bday", "numeric")}
+                {field_view(Field::Mobile, text::FIELD_MOBILE, Some(text::FIELD_MOBILE_HINT), "tel", "tel")}
+                {field_view(Field::ResidentNumberFront, text::FIELD_RESIDENT, Some(text::FIELD_RESIDENT_HINT), "off", "numeric")}
+                <button type="submit" class="fl-secondary">{text::CHECK_BUTTON}</button>
+            </form>
+            {verdict_section}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use time::macros::datetime;
+
+    const KR: &str = include_str!("../campaigns/kr-covid19-2021-07.toml");
+
+    fn person(born: &str) -> PersonInput {
+        PersonInput {
+            name: "Kim Minji".into(),
+            birth_date: born.into(),
+            mobile: "010-1234-5678".into(),
+            resident_number_front: None,
+        }
+    }
+
+    #[test]
+    fn joining_is_for_the_eligible_and_the_pre_queue_only() {
+        let campaign = Campaign::from_toml_str(KR).unwrap();
+        let before = datetime!(2021-07-12 19:59 +09:00);
+        // 55–59 before the opening: not yet, but evaluated at the opening → may join.
+        assert!(may_join(&campaign, &person("1964-03-15"), before));
+        // 53–54 open a week later: may not join now.
+        assert!(!may_join(&campaign, &person("1967-05-01"), before));
+        // Too young for any cohort, and invalid input.
+        assert!(!may_join(&campaign, &person("2010-01-01"), before));
+        assert!(!may_join(&campaign, &person("1964-02-30"), before));
+        // After the window closed.
+        assert!(!may_join(
+            &campaign,
+            &person("1964-03-15"),
+            datetime!(2021-07-17 18:00 +09:00)
+        ));
+    }
+
+    #[test]
+    fn verdict_sentences_name_the_window_in_campaign_time_and_count_down() {
+        let campaign = Campaign::from_toml_str(KR).unwrap();
+        let now = datetime!(2021-07-12 10:00 UTC); // 19:00 in Seoul
+        let person = person("1964-03-15").parse().unwrap();
+        let verdict = evaluate(&campaign, &person, now);
+        let sentences = verdict_sentences(&campaign, &verdict, now);
+        assert!(
+            sentences[0].contains("2021-07-12 20:00 (UTC+09:00)"),
+            "{sentences:?}"
+        );
+        assert!(sentences[1].contains("1 h 00 min"), "{sentences:?}");
+        let errors = field_errors(&PersonInput::default());
+        assert_eq!(errors.len(), 3);
+        assert_eq!(field_id(Field::Mobile), "fl-mobile");
+    }
+}

@@ -1,0 +1,347 @@
+//! Step 2, wait: the fair-draw explanation, the rank computed on this device, the honest wait,
+//! and the waiting loop (core's poll schedule, one request in flight, `Retry-After` obeyed,
+//! slower while hidden, paused while offline).
+
+use core::time::Duration;
+
+use fairline_core::{
+    estimate::{Estimate, Observation, ObservationLog, UnknownReason},
+    wire::{from_unix_ms, unix_ms, QueueState, Signed, TicketClaims},
+};
+use leptos::prelude::*;
+
+use crate::browser::{self, BrowserRandom, Waker};
+use crate::format::{format_countdown, format_local, format_minutes, place_from_rank};
+use crate::session::{Saved, Session};
+use crate::text;
+use crate::waiting::{band_changed, snapshot, PollScheduler, QueueView, WaitSnapshot};
+
+/// The age a cached state document may have (`max-age`), as clock uncertainty.
+const STATE_MAX_AGE_MS: f64 = 5_000.0;
+
+/// The estimate in words.
+pub fn estimate_sentence(estimate: &Estimate, server_now_ms: Option<i64>) -> String {
+    match estimate {
+        Estimate::Range {
+            low,
+            high,
+            updated_at,
+        } => {
+            let range = text::wait_range(&format_minutes(*low), &format_minutes(*high));
+            match server_now_ms {
+                Some(now) => {
+                    let age_s = (now.saturating_sub(unix_ms(*updated_at)) / 1000).max(0);
+                    format!("{range} ({})", text::updated_ago(age_s.unsigned_abs()))
+                }
+                None => range,
+            }
+        }
+        Estimate::Unknown { why } => match why {
+            UnknownReason::RankNotDrawn => text::WAIT_UNKNOWN_NOT_DRAWN,
+            UnknownReason::TooLittleHistory => text::WAIT_UNKNOWN_HISTORY,
+            UnknownReason::RateZero => text::WAIT_UNKNOWN_ZERO,
+        }
+        .to_owned(),
+        Estimate::Paused => text::WAIT_PAUSED.to_owned(),
+        Estimate::YourTurn => text::WAIT_YOUR_TURN.to_owned(),
+    }
+}
+
+/// The wait step for `ticket`.
+#[component]
+pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let state: RwSignal<Option<QueueState>> = RwSignal::new(None);
+    let current: RwSignal<Option<WaitSnapshot>> = RwSignal::new(None);
+    let offline = RwSignal::new(!browser::online());
+    let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let admitting = RwSignal::new(false);
+    let notify_wanted = RwSignal::new(false);
+    let notify_refused = RwSignal::new(false);
+    let first_ahead: RwSignal<Option<u64>> =
+        RwSignal::new(session.load(Saved::FirstAhead).and_then(|v| v.parse().ok()));
+
+    Effect::new(move |_| browser::focus_id("fl-step-heading"));
+
+    // Wake the loop when the page is shown again or the connection returns.
+    let waker = Waker::new();
+    let wake_on_visible = waker.clone();
+    let visible_listener = window_event_listener_untyped("visibilitychange", move |_| {
+        if browser::visibility() == fairline_core::poll::Visibility::Visible {
+            wake_on_visible.wake();
+        }
+    });
+    let wake_on_online = waker.clone();
+    let online_session = session.clone();
+    let online_listener = window_event_listener_untyped("online", move |_| {
+        offline.set(false);
+        online_session.announce(text::BACK_ONLINE);
+        wake_on_online.wake();
+    });
+    let offline_session = session.clone();
+    let offline_listener = window_event_listener_untyped("offline", move |_| {
+        offline.set(true);
+        offline_session.announce(text::OFFLINE);
+    });
+    on_cleanup(move || {
+        visible_listener.remove();
+        online_listener.remove();
+        offline_listener.remove();
+    });
+
+    let loop_session = session.clone();
+    let claims = ticket.claims.clone();
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
+        let session = loop_session;
+        let campaign_id = session.campaign_id();
+        let mut scheduler = PollScheduler::new(browser::mono_now_ms());
+        let mut observations = ObservationLog::new();
+        let mut rng = BrowserRandom;
+        let mut last_ahead: Option<u64> = None;
+        let mut view = QueueView::default();
+        loop {
+            if !browser::online() {
+                offline.set(true);
+                browser::sleep(None, &waker).await;
+                continue;
+            }
+            scheduler.record_sent(browser::mono_now_ms());
+            let answer = session.api.queue_state(&campaign_id).await;
+            let received = browser::mono_now_ms();
+            match answer {
+                Ok(reply) => {
+                    let document = reply.value;
+                    scheduler.record_success(received, document.poll, reply.retry_after);
+                    notice.set(None);
+                    offline.set(false);
+                    if session.clock.with_untracked(|c| c.samples().is_empty()) {
+                        session.add_stale_clock_sample(
+                            received,
+                            document.server_time,
+                            STATE_MAX_AGE_MS,
+                        );
+                    }
+                    let server_now = session
+                        .server_now_ms()
+                        .unwrap_or_else(|| unix_ms(document.server_time));
+                    observations.push(Observation::from_state(&document));
+                    let seen = snapshot(&claims, &document, &observations, server_now);
+                    view = seen.view;
+                    if let Some(ahead) = view.people_ahead {
+                        if first_ahead.get_untracked().is_none() {
+                            first_ahead.set(Some(ahead));
+                            session.save(Saved::FirstAhead, &ahead.to_string());
+                        }
+                        if band_changed(last_ahead, ahead) && ahead > 0 {
+                            session.announce(text::band_announcement(ahead));
+                        }
+                        last_ahead = Some(ahead);
+                    }
+                    reload_rules_if_changed(&session, &document).await;
+                    let may_admit = seen.position.as_ref().is_ok_and(|p| p.may_admit);
+                    state.set(Some(document));
+                    current.set(Some(seen));
+                    if may_admit {
+                        admitting.set(true);
+                        browser::set_title(text::TITLE_YOUR_TURN);
+                        session.announce(text::WAIT_YOUR_TURN);
+                        if notify_wanted.get_untracked() {
+                            browser::notify(text::TITLE_YOUR_TURN, text::NOTIFICATION_BODY);
+                        }
+                        match session.api.admit(&campaign_id, &ticket).await {
+                            Ok(admission) => {
+                                session.admitted(admission);
+                                return;
+                            }
+                            Err(failure) if failure.code() == Some("not_your_turn") => {
+                                admitting.set(false);
+                            }
+                            Err(failure) => {
+                                admitting.set(false);
+                                scheduler
+                                    .record_failure(browser::mono_now_ms(), failure.retry_after());
+                                notice.set(Some(failure.citizen_message()));
+                            }
+                        }
+                    }
+                }
+                Err(failure) => {
+                    scheduler.record_failure(received, failure.retry_after());
+                    if !browser::online() {
+                        offline.set(true);
+                    } else {
+                        notice.set(Some(failure.citizen_message()));
+                    }
+                }
+            }
+            let delay = scheduler.next_delay(view, browser::visibility(), &mut rng);
+            browser::sleep(Some(delay), &waker).await;
+            let still = scheduler.wake_delay(browser::mono_now_ms());
+            if !still.is_zero() {
+                browser::sleep(Some(still), &Waker::new()).await;
+            }
+        }
+    });
+
+    let tick_session = session.clone();
+    let server_now_ms = move || {
+        tick_session.tick.get();
+        tick_session.server_now_ms()
+    };
+    let campaign = session.campaign;
+
+    let before_draw = {
+        let server_now_ms = server_now_ms.clone();
+        move || {
+            let document = state.get()?;
+            let seen = current.get()?;
+            let rank_known = seen.position.as_ref().is_ok_and(|p| p.rank.is_some());
+            if rank_known || seen.position.is_err() {
+                return None;
+            }
+            let opening = format_local(campaign.with(|c| c.local(document.opens_at)));
+            let countdown = server_now_ms().map(|now| {
+                let left = unix_ms(document.opens_at).saturating_sub(now);
+                if left > 0 {
+                    text::opening_in(&format_countdown(Duration::from_millis(
+                        left.unsigned_abs(),
+                    )))
+                } else {
+                    text::OPENING_NOW.to_owned()
+                }
+            });
+            Some(view! {
+                <div class="fl-draw" id="fl-fair-draw">
+                    <p>{text::fair_draw(&opening)}</p>
+                    {countdown.map(|c| view! { <p class="fl-strong" id="fl-opening-countdown">{c}</p> })}
+                    <p>{text::SEED_COMMITMENT} ": "<code class="fl-hash">{document.seed_commitment}</code></p>
+                </div>
+            })
+        }
+    };
+
+    let place = {
+        let server_now_ms = server_now_ms.clone();
+        move || {
+            let seen = current.get()?;
+            let position = match &seen.position {
+                Ok(position) => *position,
+                Err(_) => {
+                    return Some(
+                        view! { <p class="fl-error">{text::DRAW_UNVERIFIED}</p> }.into_any(),
+                    )
+                }
+            };
+            let rank = position.rank?;
+            let ahead = position.people_ahead.unwrap_or(0);
+            let estimate = seen
+                .estimate
+                .map(|e| estimate_sentence(&e, server_now_ms()))
+                .unwrap_or_default();
+            let progress = first_ahead.get().filter(|first| *first > 0).map(|first| {
+                let moved = first.saturating_sub(ahead);
+                view! {
+                    <div class="fl-progress">
+                        <label for="fl-progress-bar">{text::PROGRESS_LABEL}</label>
+                        <progress id="fl-progress-bar" max=first.to_string() value=moved.to_string()></progress>
+                        <p>{text::progress(moved, first)}</p>
+                    </div>
+                }
+            });
+            Some(view! {
+                <dl class="fl-facts">
+                    <div><dt>{text::YOUR_PLACE}</dt><dd id="fl-rank">{place_from_rank(rank).to_string()}</dd></div>
+                    <div><dt>{text::PEOPLE_AHEAD}</dt><dd id="fl-ahead">{ahead.to_string()}</dd></div>
+                    <div><dt>{text::WAIT_TIME}</dt><dd id="fl-estimate">{estimate}</dd></div>
+                </dl>
+                {progress}
+                {seen.verified_seed.map(|seed| view! {
+                    <p class="fl-muted">{text::SEED_REVEALED} ": "<code class="fl-hash">{seed}</code>" "{text::SEED_VERIFIED}</p>
+                })}
+            }.into_any())
+        }
+    };
+
+    let notify_toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        notify_wanted.set(wanted);
+        if wanted {
+            leptos::task::spawn_local(async move {
+                let granted = browser::request_notifications().await;
+                notify_refused.set(!granted);
+            });
+        }
+    };
+
+
+    view! {
+        <section class="fl-step" aria-labelledby="fl-step-heading">
+            <h2 id="fl-step-heading" tabindex="-1">{text::WAIT_HEADING}</h2>
+            {move || offline.get().then(|| view! { <p class="fl-notice" id="fl-offline">{text::OFFLINE}</p> })}
+            {move || notice.get().map(|n| view! { <p class="fl-notice" id="fl-wait-notice">{n}</p> })}
+            {move || admitting.get().then(|| view! { <p class="fl-strong">{text::ADMITTING}</p> })}
+            {before_draw}
+            {place}
+            <div class="fl-check">
+                <input type="checkbox" id="fl-notify" on:change=notify_toggle />
+                <label for="fl-notify">{text::NOTIFY_ME}</label>
+            </div>
+            {move || notify_refused.get().then(|| view! { <p class="fl-muted">{text::NOTIFY_REFUSED}</p> })}
+        </section>
+    }
+}
+
+async fn reload_rules_if_changed(session: &Session, document: &QueueState) {
+    if document.rules_version.is_empty() {
+        return;
+    }
+    let stale = session
+        .campaign
+        .with_untracked(|c| c.rules_version != document.rules_version);
+    if stale {
+        if let Ok(fresh) = session.api.campaign(&session.campaign_id()).await {
+            session.campaign.set(fresh);
+        }
+    }
+}
+
+/// The instant of a server time in milliseconds, for display.
+pub fn server_instant(ms: i64) -> Option<time::OffsetDateTime> {
+    from_unix_ms(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn estimates_read_as_ranges_or_honest_unknowns() {
+        let updated_at = datetime!(2021-07-12 11:10:00 UTC);
+        let range = Estimate::Range {
+            low: Duration::from_secs(540),
+            high: Duration::from_secs(780),
+            updated_at,
+        };
+        assert_eq!(
+            estimate_sentence(&range, Some(unix_ms(updated_at) + 7_400)),
+            "between 9 min and 13 min (updated 7 s ago)"
+        );
+        assert_eq!(
+            estimate_sentence(&Estimate::Paused, None),
+            text::WAIT_PAUSED
+        );
+        assert_eq!(
+            estimate_sentence(
+                &Estimate::Unknown {
+                    why: UnknownReason::TooLittleHistory
+                },
+                None
+            ),
+            text::WAIT_UNKNOWN_HISTORY
+        );
+    }
+}

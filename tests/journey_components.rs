@@ -1,0 +1,593 @@
+//! Component tests of the journey in headless Chromium, against a scripted fake transport:
+//! verdict rendering, the error summary, estimate states, the waiting loop's scheduling, the
+//! admission and the booking.
+#![cfg(target_arch = "wasm32")]
+
+use core::time::Duration;
+use std::sync::Arc;
+
+use fairline_core::{
+    booking::{Booking, BookingReceipt, BookingStatus},
+    campaign::Campaign,
+    draw::commitment,
+    token,
+    wire::{
+        to_hex, AdmissionClaims, AdmitResponse, PollHints, QueuePlace, QueueState, Signed,
+        TicketClaims,
+    },
+};
+use fairline_widget::{
+    api::{ApiClient, HttpResponse, Method},
+    browser::{self, Waker},
+    fake_transport::FakeTransport,
+    session::{key, Saved},
+    text, WidgetWith,
+};
+use leptos::prelude::*;
+use time::macros::datetime;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const KR_CAMPAIGN: &str = include_str!("../campaigns/kr-covid19-2021-07.toml");
+const CAMPAIGN_ID: &str = "kr-covid19-2021-07";
+const STATE_PATH: &str = "/v1/campaigns/kr-covid19-2021-07/queue/state";
+const SEED: [u8; 32] = [42u8; 32];
+
+fn campaign() -> Campaign {
+    Campaign::from_toml_str(KR_CAMPAIGN).unwrap()
+}
+
+/// A fake server at 19:59:00 in Seoul on opening night, with the campaign and the clock.
+fn fake_server() -> FakeTransport {
+    let fake = FakeTransport::new();
+    fake.json(
+        Method::Get,
+        "/v1/health",
+        200,
+        r#"{"status":"ok","server_time":"2021-07-12T19:59:00+09:00"}"#,
+    );
+    fake.json(
+        Method::Get,
+        "/v1/campaigns/kr-covid19-2021-07",
+        200,
+        &campaign().to_json(),
+    );
+    fake
+}
+
+fn host() -> web_sys::HtmlElement {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn clear_storage() {
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+}
+
+fn mount(fake: &FakeTransport) -> (web_sys::HtmlElement, impl Drop) {
+    let host = host();
+    let api = ApiClient::with_transport(Arc::new(fake.clone()));
+    let mounted = leptos::mount::mount_to(host.clone(), move || {
+        view! { <WidgetWith api=api.clone() campaign_id=CAMPAIGN_ID.to_owned() /> }
+    });
+    (host, mounted)
+}
+
+/// Waits (up to 10 s) until `condition` holds; fails the test otherwise.
+async fn until(what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if condition() {
+            return;
+        }
+        browser::sleep(Some(Duration::from_millis(20)), &Waker::new()).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+async fn pause(ms: u64) {
+    browser::sleep(Some(Duration::from_millis(ms)), &Waker::new()).await;
+}
+
+fn find(host: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::HtmlElement> {
+    host.query_selector(selector)
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+fn text_of(host: &web_sys::HtmlElement, selector: &str) -> String {
+    find(host, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn type_into(host: &web_sys::HtmlElement, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = find(host, selector).unwrap().unchecked_into();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+async fn fill_and_check(host: &web_sys::HtmlElement, born: &str) {
+    until("the form", || find(host, "#fl-name").is_some()).await;
+    type_into(host, "#fl-name", "Kim Minji");
+    type_into(host, "#fl-birth-date", born);
+    type_into(host, "#fl-mobile", "010-1234-5678");
+    find(host, "form button[type=submit]").unwrap().click();
+}
+
+fn ticket(place: QueuePlace) -> Signed<TicketClaims> {
+    Signed {
+        claims: TicketClaims {
+            key_id: "k1".into(),
+            ticket_id: "t-1".into(),
+            campaign_id: CAMPAIGN_ID.into(),
+            person_key_hash: "ab".repeat(32),
+            issued_at: datetime!(2021-07-12 19:58:00 +09:00),
+            place,
+        },
+        signature: "00".into(),
+    }
+}
+
+fn state(revealed: bool, admitted_through: u64, paused: bool, with_rate: bool) -> QueueState {
+    QueueState {
+        campaign_id: CAMPAIGN_ID.into(),
+        rules_version: campaign().compute_rules_version(),
+        server_time: if revealed {
+            datetime!(2021-07-12 20:01:00 +09:00)
+        } else {
+            datetime!(2021-07-12 19:59:00 +09:00)
+        },
+        opens_at: datetime!(2021-07-12 20:00:00 +09:00),
+        seed_commitment: to_hex(&commitment(&SEED)),
+        seed: revealed.then(|| to_hex(&SEED)),
+        pre_queue_size: revealed.then_some(1_000),
+        admitted_through,
+        admission_rate: with_rate.then_some(fairline_core::wire::AdmissionRate {
+            per_second: 2.0,
+            spread_per_second: 0.5,
+            window_s: 60,
+        }),
+        paused,
+        poll: PollHints::default(),
+    }
+}
+
+fn admission() -> AdmitResponse {
+    AdmitResponse {
+        admission: Signed {
+            claims: AdmissionClaims {
+                key_id: "k1".into(),
+                admission_id: "a-1".into(),
+                ticket_id: "t-1".into(),
+                campaign_id: CAMPAIGN_ID.into(),
+                person_key_hash: "ab".repeat(32),
+                issued_at: datetime!(2021-07-12 19:58:30 +09:00),
+                expires_at: datetime!(2021-07-12 20:09:00 +09:00),
+                extensions_used: 0,
+            },
+            signature: "00".into(),
+        },
+        extensions_left: 1,
+    }
+}
+
+fn save(entry: Saved, value: &str) {
+    browser::store(&key(CAMPAIGN_ID, entry), value);
+}
+
+#[wasm_bindgen_test]
+async fn eligible_citizen_before_the_opening_sees_not_yet_with_a_countdown_and_may_join() {
+    clear_storage();
+    let fake = fake_server();
+    let (host, _mounted) = mount(&fake);
+    fill_and_check(&host, "1964-03-15").await;
+    until("a verdict", || find(&host, "[data-verdict]").is_some()).await;
+    let verdict = text_of(&host, "[data-verdict]");
+    assert!(
+        verdict.contains("2021-07-12 20:00 (UTC+09:00)"),
+        "{verdict}"
+    );
+    assert!(verdict.contains("That is in 1 min"), "{verdict}");
+    assert_eq!(
+        find(&host, "[data-verdict]")
+            .unwrap()
+            .get_attribute("data-verdict")
+            .as_deref(),
+        Some("not_yet")
+    );
+    assert!(text_of(&host, ".fl-result").contains(text::PRE_QUEUE_MAY_JOIN));
+    assert!(find(&host, "#fl-join").is_some());
+    // The device clock (this machine's, years after 2021) is reported but changes nothing.
+    until("the clock notice", || {
+        find(&host, "#fl-clock-notice").is_some()
+    })
+    .await;
+    assert_eq!(
+        fake.count(Method::Post, "/v1/campaigns/kr-covid19-2021-07/queue"),
+        0
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ineligible_citizen_is_told_why_and_never_joins() {
+    clear_storage();
+    let fake = fake_server();
+    let (host, _mounted) = mount(&fake);
+    fill_and_check(&host, "2010-01-01").await;
+    until("a verdict", || find(&host, "[data-verdict]").is_some()).await;
+    assert_eq!(
+        find(&host, "[data-verdict]")
+            .unwrap()
+            .get_attribute("data-verdict")
+            .as_deref(),
+        Some("not_eligible")
+    );
+    assert!(text_of(&host, "[data-verdict]").contains("no age group"));
+    assert!(find(&host, "#fl-join").is_none());
+    assert!(text_of(&host, ".fl-result").contains(text::CANNOT_JOIN));
+    // A later cohort (53–54) is told when, and cannot join either.
+    type_into(&host, "#fl-birth-date", "1967-05-01");
+    until("the new verdict", || {
+        text_of(&host, "[data-verdict]").contains("2021-07-19")
+    })
+    .await;
+    assert!(find(&host, "#fl-join").is_none());
+    assert_eq!(
+        fake.count(Method::Post, "/v1/campaigns/kr-covid19-2021-07/queue"),
+        0
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_gets_errors_beside_fields_and_a_summary_linking_to_them() {
+    clear_storage();
+    let fake = fake_server();
+    let (host, _mounted) = mount(&fake);
+    until("the form", || find(&host, "#fl-name").is_some()).await;
+    type_into(&host, "#fl-birth-date", "1964-02-30");
+    find(&host, "form button[type=submit]").unwrap().click();
+    until("the summary", || find(&host, "#fl-error-summary").is_some()).await;
+    let links = host.query_selector_all("#fl-error-summary a").unwrap();
+    assert_eq!(links.length(), 3);
+    let hrefs: Vec<String> = (0..links.length())
+        .map(|i| {
+            links
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .get_attribute("href")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(hrefs, vec!["#fl-name", "#fl-birth-date", "#fl-mobile"]);
+    assert_eq!(
+        text_of(&host, "#fl-birth-date-error"),
+        "This date does not exist."
+    );
+    let input = find(&host, "#fl-birth-date").unwrap();
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(input
+        .get_attribute("aria-describedby")
+        .unwrap()
+        .contains("fl-birth-date-error"));
+    assert!(find(&host, "[data-verdict]").is_none());
+    // Fixed as typed: the error goes away without resubmitting.
+    type_into(&host, "#fl-birth-date", "1964-02-28");
+    until("the error to clear", || {
+        find(&host, "#fl-birth-date-error").is_none()
+    })
+    .await;
+    assert!(fake.requests().iter().all(|r| r.method == Method::Get));
+}
+
+#[wasm_bindgen_test]
+async fn a_differing_server_verdict_is_shown_and_wins() {
+    clear_storage();
+    let fake = fake_server();
+    fake.json(
+        Method::Post,
+        "/v1/campaigns/kr-covid19-2021-07/eligibility",
+        200,
+        &format!(
+            r#"{{"verdict":{{"kind":"not_eligible","reason":{{"code":"no_cohort_for_birth_date"}}}},"rules_version":"{}","server_time":"2021-07-12T19:59:01+09:00"}}"#,
+            campaign().compute_rules_version()
+        ),
+    );
+    let (host, _mounted) = mount(&fake);
+    fill_and_check(&host, "1964-03-15").await;
+    until("the server's verdict", || {
+        find(&host, "#fl-server-verdict").is_some()
+    })
+    .await;
+    assert!(text_of(&host, "#fl-server-verdict").contains("no age group"));
+    assert!(find(&host, "#fl-join").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn joining_stores_the_ticket_and_shows_the_fair_draw_before_the_opening() {
+    clear_storage();
+    let fake = fake_server();
+    let joined = serde_json::json!({ "ticket": ticket(QueuePlace::PreQueue { index: 7 }), "rejoined": false });
+    fake.json(
+        Method::Post,
+        "/v1/campaigns/kr-covid19-2021-07/queue",
+        200,
+        &joined.to_string(),
+    );
+    fake.json(
+        Method::Get,
+        STATE_PATH,
+        200,
+        &serde_json::to_string(&state(false, 0, false, false)).unwrap(),
+    );
+    let (host, _mounted) = mount(&fake);
+    fill_and_check(&host, "1964-03-15").await;
+    until("the join button", || find(&host, "#fl-join").is_some()).await;
+    find(&host, "#fl-join").unwrap().click();
+    until("the fair draw", || find(&host, "#fl-fair-draw").is_some()).await;
+    let draw = text_of(&host, "#fl-fair-draw");
+    assert!(draw.contains("Arriving earlier does not help"), "{draw}");
+    assert!(draw.contains(&to_hex(&commitment(&SEED))), "{draw}");
+    assert!(find(&host, "#fl-rank").is_none());
+    let saved = browser::load(&key(CAMPAIGN_ID, Saved::Ticket)).unwrap();
+    assert_eq!(
+        token::decode::<TicketClaims>(&saved).unwrap().claims.place,
+        QueuePlace::PreQueue { index: 7 }
+    );
+    let join = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == Method::Post && r.path.ends_with("/queue"))
+        .unwrap();
+    assert!(join.body.unwrap().contains("1964-03-15"));
+}
+
+#[wasm_bindgen_test]
+async fn after_the_draw_the_rank_is_computed_here_and_the_estimate_is_a_range() {
+    clear_storage();
+    save(
+        Saved::Ticket,
+        &token::encode(&ticket(QueuePlace::PreQueue { index: 7 })),
+    );
+    let fake = fake_server();
+    fake.json(
+        Method::Get,
+        STATE_PATH,
+        200,
+        &serde_json::to_string(&state(true, 10, false, true)).unwrap(),
+    );
+    let (host, _mounted) = mount(&fake);
+    until("the rank", || find(&host, "#fl-rank").is_some()).await;
+    let expected = fairline_core::draw::PreQueueDraw::new(SEED, 1_000)
+        .rank_of(7)
+        .unwrap();
+    assert_eq!(text_of(&host, "#fl-rank"), (expected + 1).to_string());
+    assert_eq!(
+        text_of(&host, "#fl-ahead"),
+        expected.saturating_sub(10).to_string()
+    );
+    let estimate = text_of(&host, "#fl-estimate");
+    assert!(estimate.starts_with("between "), "{estimate}");
+    assert!(estimate.contains("updated"), "{estimate}");
+    assert!(text_of(&host, ".fl-step").contains(text::SEED_VERIFIED));
+}
+
+#[wasm_bindgen_test]
+async fn estimate_says_paused_or_unknown_instead_of_a_number() {
+    clear_storage();
+    save(
+        Saved::Ticket,
+        &token::encode(&ticket(QueuePlace::Ranked { rank: 1_500 })),
+    );
+    let fake = fake_server();
+    fake.json(
+        Method::Get,
+        STATE_PATH,
+        200,
+        &serde_json::to_string(&state(true, 10, true, true)).unwrap(),
+    );
+    let (host, _mounted) = mount(&fake);
+    until("the estimate", || find(&host, "#fl-estimate").is_some()).await;
+    assert_eq!(text_of(&host, "#fl-estimate"), text::WAIT_PAUSED);
+    drop(_mounted);
+
+    let fake = fake_server();
+    fake.json(
+        Method::Get,
+        STATE_PATH,
+        200,
+        &serde_json::to_string(&state(true, 10, false, false)).unwrap(),
+    );
+    let (host, _mounted) = mount(&fake);
+    until("the estimate", || find(&host, "#fl-estimate").is_some()).await;
+    assert_eq!(text_of(&host, "#fl-estimate"), text::WAIT_UNKNOWN_HISTORY);
+}
+
+#[wasm_bindgen_test]
+async fn a_shed_poll_waits_for_retry_after_and_tells_the_citizen_their_place_is_kept() {
+    clear_storage();
+    save(
+        Saved::Ticket,
+        &token::encode(&ticket(QueuePlace::Ranked { rank: 1_500 })),
+    );
+    let fake = fake_server();
+    fake.on(
+        Method::Get,
+        STATE_PATH,
+        vec![Some(HttpResponse::json(503, "").with_retry_after(30))],
+    );
+    let (host, _mounted) = mount(&fake);
+    until("the busy notice", || {
+        find(&host, "#fl-wait-notice").is_some()
+    })
+    .await;
+    assert_eq!(text_of(&host, "#fl-wait-notice"), text::ERROR_BUSY);
+    // Retry-After 30 s: nothing more for a good while, whatever the jitter.
+    pause(1_500).await;
+    assert_eq!(fake.count(Method::Get, STATE_PATH), 1);
+}
+
+#[wasm_bindgen_test]
+async fn your_turn_admits_changes_the_title_and_opens_the_choice() {
+    clear_storage();
+    save(
+        Saved::Ticket,
+        &token::encode(&ticket(QueuePlace::Ranked { rank: 3 })),
+    );
+    let fake = fake_server();
+    fake.json(
+        Method::Get,
+        STATE_PATH,
+        200,
+        &serde_json::to_string(&state(true, 10, false, true)).unwrap(),
+    );
+    fake.json(
+        Method::Post,
+        "/v1/campaigns/kr-covid19-2021-07/queue/admit",
+        200,
+        &serde_json::to_string(&admission()).unwrap(),
+    );
+    fake.json(
+        Method::Get,
+        "/v1/campaigns/kr-covid19-2021-07/sites",
+        200,
+        "[]",
+    );
+    let (host, _mounted) = mount(&fake);
+    until("the choose step", || {
+        text_of(&host, "#fl-step-heading") == text::CHOOSE_HEADING
+    })
+    .await;
+    assert_eq!(document().title(), text::TITLE_YOUR_TURN);
+    assert!(browser::load(&key(CAMPAIGN_ID, Saved::Admission)).is_some());
+    assert!(text_of(&host, "#fl-time-limit").contains("Time left to book"));
+}
+
+#[wasm_bindgen_test]
+async fn choosing_disables_full_times_and_books_once_with_an_idempotency_key() {
+    clear_storage();
+    save(
+        Saved::Admission,
+        &fairline_widget::session::admission_entry(&admission()),
+    );
+    save(
+        Saved::Person,
+        r#"{"name":"Kim Minji","birth_date":"1964-03-15","mobile":"010-1234-5678"}"#,
+    );
+    let fake = fake_server();
+    fake.json(
+        Method::Get,
+        "/v1/campaigns/kr-covid19-2021-07/sites",
+        200,
+        r#"[{"id":"seoul-gangnam","names":{"ko":"강남","en":"Gangnam-gu Vaccination Centre"},
+             "region":{"ko":"서울","en":"Seoul"},"address":{"ko":"주소","en":"426 Hakdong-ro"},
+             "days":[{"day":"2021-07-26","remaining":3},{"day":"2021-07-27","remaining":0}]}]"#,
+    );
+    fake.json(
+        Method::Get,
+        "/v1/campaigns/kr-covid19-2021-07/sites/seoul-gangnam/days/2021-07-26",
+        200,
+        r#"{"site_id":"seoul-gangnam","day":"2021-07-26","slots":[
+            {"starts_at":"2021-07-26T09:00:00+09:00","ends_at":"2021-07-26T09:30:00+09:00","capacity":40,"remaining":0},
+            {"starts_at":"2021-07-26T09:30:00+09:00","ends_at":"2021-07-26T10:00:00+09:00","capacity":40,"remaining":3}]}"#,
+    );
+    let receipt = BookingReceipt {
+        booking: Booking {
+            reference: "FL-7K3M-Q9XD".into(),
+            campaign_id: CAMPAIGN_ID.into(),
+            site_id: "seoul-gangnam".into(),
+            starts_at: datetime!(2021-07-26 09:30 +09:00),
+            ends_at: datetime!(2021-07-26 10:00 +09:00),
+            admission_id: "a-1".into(),
+            status: BookingStatus::Confirmed,
+            created_at: datetime!(2021-07-12 20:02 +09:00),
+        },
+        secret: "s3cret".into(),
+    };
+    let book_path = "/v1/campaigns/kr-covid19-2021-07/bookings";
+    fake.on(
+        Method::Post,
+        book_path,
+        vec![
+            None,
+            Some(HttpResponse::json(
+                201,
+                serde_json::to_string(&receipt).unwrap(),
+            )),
+        ],
+    );
+    let (host, _mounted) = mount(&fake);
+    until("regions", || find(&host, "#fl-region-0").is_some()).await;
+    find(&host, "#fl-region-0").unwrap().click();
+    until("centres", || {
+        find(&host, "#fl-centre-seoul-gangnam").is_some()
+    })
+    .await;
+    find(&host, "#fl-centre-seoul-gangnam").unwrap().click();
+    until("days", || find(&host, "#fl-day-2021-07-26").is_some()).await;
+    let full_day: web_sys::HtmlInputElement =
+        find(&host, "#fl-day-2021-07-27").unwrap().unchecked_into();
+    assert!(full_day.disabled());
+    find(&host, "#fl-day-2021-07-26").unwrap().click();
+    until("times", || {
+        host.query_selector_all(".fl-times input").unwrap().length() == 2
+    })
+    .await;
+    let times = host.query_selector_all(".fl-times input").unwrap();
+    let first: web_sys::HtmlInputElement = times.item(0).unwrap().unchecked_into();
+    let second: web_sys::HtmlInputElement = times.item(1).unwrap().unchecked_into();
+    assert!(first.disabled(), "a full time cannot be chosen");
+    assert!(!second.disabled());
+    assert!(text_of(&host, ".fl-times").contains(text::FULL));
+    second.click();
+    until("the book button", || {
+        !find(&host, "#fl-book")
+            .unwrap()
+            .unchecked_into::<web_sys::HtmlButtonElement>()
+            .disabled()
+    })
+    .await;
+    // The first attempt gets no answer; the retry goes out with the same key.
+    find(&host, "#fl-book").unwrap().click();
+    until("the retry message", || {
+        text_of(&host, "#fl-book-message") == text::BOOKING_RETRY
+    })
+    .await;
+    find(&host, "#fl-book").unwrap().click();
+    until("the reference", || find(&host, "#fl-reference").is_some()).await;
+    assert_eq!(text_of(&host, "#fl-reference"), "FL-7K3M-Q9XD");
+    let keys: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == book_path)
+        .map(|r| {
+            r.headers
+                .iter()
+                .find(|(name, _)| name == "Idempotency-Key")
+                .map(|(_, value)| value.clone())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
+    let auth = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == book_path)
+        .unwrap()
+        .headers
+        .into_iter()
+        .find(|(name, _)| name == "Authorization")
+        .unwrap()
+        .1;
+    assert!(auth.starts_with("Bearer "));
+    assert!(browser::load(&key(CAMPAIGN_ID, Saved::PendingBooking)).is_none());
+}
