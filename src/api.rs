@@ -102,7 +102,7 @@ pub enum ApiFailure {
         /// HTTP status.
         status: u16,
         /// The error.
-        error: ApiError,
+        error: Box<ApiError>,
         /// `Retry-After`, if sent.
         retry_after_s: Option<u32>,
     },
@@ -381,7 +381,7 @@ pub fn read_response<T: DeserializeOwned>(response: HttpResponse) -> Result<Repl
         match serde_json::from_str::<ApiError>(&response.body) {
             Ok(error) => Err(ApiFailure::Server {
                 status,
-                error,
+                error: Box::new(error),
                 retry_after_s,
             }),
             Err(_) => Err(ApiFailure::Unreadable {

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::api::ApiFailure;
 use crate::format::{format_countdown, format_local};
-use crate::session::{Saved, Session, Step};
+use crate::session::{spawn_owned, Saved, Session, Step};
 use crate::{browser, text};
 
 /// The order fields appear in, with their element ids.
@@ -95,20 +95,24 @@ pub fn verdict_sentences(
     }
 }
 
-/// The verdict shown for a stored/typed person: core's, at server time.
+/// A verdict in words; the countdown follows server time.
 #[component]
 pub fn VerdictView(
     verdict: Verdict,
     campaign: Campaign,
-    server_now: OffsetDateTime,
+    #[prop(into)] server_now: Signal<Option<OffsetDateTime>>,
 ) -> impl IntoView {
     let kind = verdict.kind().as_str();
     view! {
         <div class="fl-verdict" data-verdict=kind>
-            {verdict_sentences(&campaign, &verdict, server_now)
-                .into_iter()
-                .map(|sentence| view! { <p>{sentence}</p> })
-                .collect_view()}
+            {move || {
+                server_now.get().map(|now| {
+                    verdict_sentences(&campaign, &verdict, now)
+                        .into_iter()
+                        .map(|sentence| view! { <p>{sentence}</p> })
+                        .collect_view()
+                })
+            }}
         </div>
     }
 }
@@ -127,6 +131,7 @@ pub fn CheckStep() -> impl IntoView {
     let joining = RwSignal::new(false);
     let join_failure: RwSignal<Option<String>> = RwSignal::new(None);
     let campaign = session.campaign;
+    let owner = Owner::current().unwrap_or_default();
 
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
@@ -161,6 +166,7 @@ pub fn CheckStep() -> impl IntoView {
     };
 
     let check_session = session.clone();
+    let check_owner = owner.clone();
     let on_check = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
@@ -178,7 +184,7 @@ pub fn CheckStep() -> impl IntoView {
         request_animation_frame(|| browser::focus_id("fl-verdict-heading"));
         // Confirm with the server (a check, not a join) and reload the rules if they changed.
         let session = check_session.clone();
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        spawn_owned(&check_owner, async move {
             let campaign_id = session.campaign_id();
             let sent = browser::mono_now_ms();
             let Ok(answer) = session.api.eligibility(&campaign_id, &current).await else {
@@ -199,12 +205,13 @@ pub fn CheckStep() -> impl IntoView {
     };
 
     let join_session = session.clone();
+    let join_owner = owner.clone();
     let join = move |_| {
         let session = join_session.clone();
         let person = input.get_untracked();
         joining.set(true);
         join_failure.set(None);
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        spawn_owned(&join_owner, async move {
             let campaign_id = session.campaign_id();
             match session.api.join(&campaign_id, &person).await {
                 Ok(joined) => {
@@ -330,26 +337,39 @@ pub fn CheckStep() -> impl IntoView {
         })
     };
 
+    let now_signal = {
+        let server_now = server_now.clone();
+        Signal::derive(server_now)
+    };
+    let joinable = {
+        let server_now = server_now.clone();
+        Memo::new(move |_| {
+            let now = server_now()?;
+            let allowed_by_server = server_verdict.with(|server| {
+                server.as_ref().is_none_or(|s| {
+                    matches!(s.kind(), VerdictKind::EligibleNow | VerdictKind::NotYet)
+                })
+            });
+            let input = input.get();
+            Some(allowed_by_server && campaign.with(|c| may_join(c, &input, now)))
+        })
+    };
     let verdict_section = move || {
         let local = local_verdict.get()?;
-        let now = server_now()?;
+        let joinable = joinable.get()?;
         let campaign_now = campaign.get();
         let server = server_verdict.get();
         let differs = server.as_ref().is_some_and(|s| s.kind() != local.kind());
-        let allowed_by_server = server
-            .as_ref()
-            .is_none_or(|s| matches!(s.kind(), VerdictKind::EligibleNow | VerdictKind::NotYet));
-        let joinable = allowed_by_server && may_join(&campaign_now, &input.get(), now);
         let pre_queue = joinable && matches!(local, Verdict::NotYet { .. });
         Some(view! {
             <section class="fl-result" aria-labelledby="fl-verdict-heading">
                 <h3 id="fl-verdict-heading" tabindex="-1">{text::VERDICT_HEADING}</h3>
                 {rules_reloaded.get().then(|| view! { <p class="fl-notice">{text::RULES_RELOADED}</p> })}
-                <VerdictView verdict=local.clone() campaign=campaign_now.clone() server_now=now />
-                {(differs).then(|| server.clone().map(|server| view! {
+                <VerdictView verdict=local.clone() campaign=campaign_now.clone() server_now=now_signal />
+                {differs.then(|| server.clone().map(|server| view! {
                     <div class="fl-notice" id="fl-server-verdict">
                         <p>{text::SERVER_VERDICT_DIFFERS}</p>
-                        <VerdictView verdict=server campaign=campaign_now.clone() server_now=now />
+                        <VerdictView verdict=server campaign=campaign_now.clone() server_now=now_signal />
                     </div>
                 }))}
                 {pre_queue.then(|| view! { <p>{text::PRE_QUEUE_MAY_JOIN}</p> })}

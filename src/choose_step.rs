@@ -16,7 +16,7 @@ use time::{Date, OffsetDateTime};
 use crate::api::ApiFailure;
 use crate::browser::{self, BrowserRandom};
 use crate::format::{format_clock, format_countdown, format_day_with_weekday, format_local};
-use crate::session::{Saved, Session, Step};
+use crate::session::{spawn_owned, Saved, Session, Step};
 use crate::text;
 
 /// Warn this long before the admission ends.
@@ -96,6 +96,7 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
     let booking = RwSignal::new(false);
     let day_version = RwSignal::new(0u32);
 
+    let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
     let campaign_id = session.campaign_id();
@@ -154,9 +155,10 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
     });
 
     let extend_session = session.clone();
+    let extend_owner = owner.clone();
     let extend = move |_| {
         let session = extend_session.clone();
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        spawn_owned(&extend_owner, async move {
             let token = admission.with_untracked(|a| token::encode(&a.admission));
             match session.api.extend(&session.campaign_id(), &token).await {
                 Ok(extended) => {
@@ -184,6 +186,7 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
     };
 
     let book_session = session.clone();
+    let book_owner = owner.clone();
     let book = move |_| {
         let session = book_session.clone();
         let (Some(site_id), Some(starts_at)) = (site.get_untracked(), slot.get_untracked()) else {
@@ -210,7 +213,7 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
         );
         booking.set(true);
         message.set(None);
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        spawn_owned(&book_owner, async move {
             let token = admission.with_untracked(|a| token::encode(&a.admission));
             let answer = session
                 .api
@@ -260,34 +263,36 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
     };
 
     let limit_campaign = session.campaign;
-    let limit_view = {
+    let limit_text = {
         let time_left = time_left.clone();
         move || {
             let left = time_left()?;
-            let expires = admission.with(|a| a.admission.claims.expires_at);
-            let until = format_clock(limit_campaign.with(|c| c.local(expires)));
-            let extensions_left = admission.with(|a| a.extensions_left);
             if left.is_zero() {
                 return Some(
                     view! { <p class="fl-error" id="fl-time-limit">{text::ADMISSION_EXPIRED}</p> }
                         .into_any(),
                 );
             }
+            let expires = admission.with(|a| a.admission.claims.expires_at);
+            let until = format_clock(limit_campaign.with(|c| c.local(expires)));
             let warning = (left <= WARN_BEFORE).then(|| {
                 view! {
                     <p class="fl-notice">{text::time_warning(&format_countdown(left))}</p>
                 }
             });
             Some(view! {
-                <div class="fl-limit">
-                    <p id="fl-time-limit" class="fl-strong">{text::time_left(&format_countdown(left), &until)}</p>
-                    {warning}
-                    {(extensions_left > 0).then(|| view! {
-                        <button type="button" class="fl-secondary" id="fl-extend" on:click=extend.clone()>{text::EXTEND_BUTTON}</button>
-                    })}
-                </div>
+                <p id="fl-time-limit" class="fl-strong">{text::time_left(&format_countdown(left), &until)}</p>
+                {warning}
             }.into_any())
         }
+    };
+    let limit_view = view! {
+        <div class="fl-limit">
+            {limit_text}
+            <Show when=move || admission.with(|a| a.extensions_left > 0)>
+                <button type="button" class="fl-secondary" id="fl-extend" on:click=extend.clone()>{text::EXTEND_BUTTON}</button>
+            </Show>
+        </div>
     };
 
     let choices = move || {
@@ -320,11 +325,12 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
                 )
             })
             .collect_view();
-        let chosen_region = region.get();
-        let centre_radios = chosen_region.as_ref().map(|r| {
-            listed
+        let centre_sites = listed.clone();
+        let centre_block = move || {
+            let chosen_region = region.get()?;
+            let radios = centre_sites
                 .iter()
-                .filter(|s| &s.region.en == r)
+                .filter(|s| s.region.en == chosen_region)
                 .map(|s| {
                     let id = s.id.clone();
                     let is = s.id.clone();
@@ -342,13 +348,17 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
                         },
                     )
                 })
-                .collect_view()
-        });
-        let chosen_site = site
-            .get()
-            .and_then(|id| listed.iter().find(|s| s.id == id).cloned());
-        let day_radios = chosen_site.map(|s| {
-            s.days
+                .collect_view();
+            Some(
+                view! { <fieldset class="fl-group"><legend>{text::CENTRE}</legend>{radios}</fieldset> },
+            )
+        };
+        let day_sites = listed.clone();
+        let day_block = move || {
+            let chosen = site.get()?;
+            let chosen_site = day_sites.iter().find(|s| s.id == chosen)?.clone();
+            let radios = chosen_site
+                .days
                 .iter()
                 .map(|d| {
                     let this = d.day;
@@ -371,16 +381,20 @@ pub fn ChooseStep(admission: AdmitResponse) -> impl IntoView {
                         },
                     )
                 })
-                .collect_view()
-        });
+                .collect_view();
+            Some(
+                view! { <fieldset class="fl-group fl-days"><legend>{text::DAY}</legend>{radios}</fieldset> },
+            )
+        };
         view! {
             <fieldset class="fl-group">
                 <legend>{text::REGION}</legend>
                 {region_radios}
             </fieldset>
-            {centre_radios.map(|c| view! { <fieldset class="fl-group"><legend>{text::CENTRE}</legend>{c}</fieldset> })}
-            {day_radios.map(|d| view! { <fieldset class="fl-group fl-days"><legend>{text::DAY}</legend>{d}</fieldset> })}
-        }.into_any()
+            {centre_block}
+            {day_block}
+        }
+        .into_any()
     };
 
     let slot_campaign = session.campaign;

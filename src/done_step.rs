@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::format::{format_clock, format_local};
-use crate::session::{Saved, Session};
+use crate::session::{spawn_owned, Saved, Session};
 use crate::text;
 
 /// The receipt of a booking.
@@ -16,6 +16,7 @@ pub fn DoneStep(receipt: BookingReceipt) -> impl IntoView {
     let message: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let cancelling = RwSignal::new(false);
     browser::set_title(text::TITLE);
+    let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
     let campaign = session.campaign.get_untracked();
@@ -39,7 +40,7 @@ pub fn DoneStep(receipt: BookingReceipt) -> impl IntoView {
         let reference = reference.clone();
         let secret = secret.clone();
         cancelling.set(true);
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        spawn_owned(&owner, async move {
             match session.api.cancel(&reference, &secret).await {
                 Ok(booking) => {
                     status.set(booking.status);

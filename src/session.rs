@@ -209,6 +209,12 @@ impl Session {
     }
 }
 
+/// Runs `task` under `owner`, cancelled when `owner` is cleaned up (not when the reactive block
+/// that happened to start it re-renders).
+pub fn spawn_owned(owner: &Owner, task: impl core::future::Future<Output = ()> + 'static) {
+    owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(task));
+}
+
 /// The storage key of `entry` for `campaign_id`.
 pub fn key(campaign_id: &str, entry: Saved) -> String {
     format!("fairline:{campaign_id}:{}", entry.name())

@@ -273,7 +273,6 @@ pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
         }
     };
 
-
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
             <h2 id="fl-step-heading" tabindex="-1">{text::WAIT_HEADING}</h2>

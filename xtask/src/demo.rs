@@ -1,5 +1,6 @@
 //! `cargo xtask demo`: set up, build the widget in release, and serve the demo campaign with the
-//! widget on http://127.0.0.1:8080 (SQLite data under `data/`).
+//! widget on http://127.0.0.1:8080 (SQLite data and generated secrets under `data/`), in a
+//! rehearsal of the July 2021 opening that starts a minute before it.
 
 use crate::{
     run::{self, command},
@@ -8,6 +9,9 @@ use crate::{
 
 /// The campaign the demo serves.
 const DEMO_CAMPAIGN: &str = "campaigns/kr-covid19-2021-07.toml";
+/// The demo rehearses that campaign's opening (2021-07-12 20:00 +09:00): its clock starts a
+/// minute before, so a visitor sees the pre-queue, the fair draw and the opening.
+const DEMO_REHEARSE_AT: &str = "2021-07-12T19:59:00+09:00";
 
 /// Builds and serves until Ctrl-C.
 pub fn run() -> Result<(), String> {
@@ -23,5 +27,9 @@ pub fn run() -> Result<(), String> {
         "127.0.0.1:8080",
         "--static",
         "dist",
+        "--data",
+        "data",
+        "--rehearse-at",
+        DEMO_REHEARSE_AT,
     ]))
 }

@@ -58,8 +58,9 @@ pub fn run(requested: &[String]) -> Result<(), String> {
                 total.passed += counts.passed;
                 total.failed += counts.failed;
                 any_failed |= counts.failed > 0;
+                let verdict = if counts.failed == 0 { "ok" } else { "FAILED" };
                 format!(
-                    "stage {stage}: ok ({} passed, {} failed)",
+                    "stage {stage}: {verdict} ({} passed, {} failed)",
                     counts.passed, counts.failed
                 )
             }

@@ -60,10 +60,18 @@ mod tests {
             signature: "00".into(),
         };
         let token = encode(&signed);
-        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(decode::<TicketClaims>(&token).unwrap(), signed);
-        assert_eq!(decode::<TicketClaims>("%%%"), Err(TokenDecodeError::NotBase64));
-        assert_eq!(decode::<TicketClaims>("e30"), Err(TokenDecodeError::NotClaims));
+        assert_eq!(
+            decode::<TicketClaims>("%%%"),
+            Err(TokenDecodeError::NotBase64)
+        );
+        assert_eq!(
+            decode::<TicketClaims>("e30"),
+            Err(TokenDecodeError::NotClaims)
+        );
         assert_eq!(
             decode::<TicketClaims>(&"A".repeat(MAX_TOKEN_LEN + 1)),
             Err(TokenDecodeError::TooLong)

@@ -120,6 +120,8 @@ struct Clients {
     /// The first range, as absolute simulated milliseconds `[low, high]`.
     range_low_ms: Vec<u32>,
     range_high_ms: Vec<u32>,
+    /// When the first range was shown.
+    range_shown_ms: Vec<u32>,
     admissible_ms: Vec<u32>,
 }
 
@@ -206,6 +208,9 @@ pub struct Engine<'a> {
     relative_half_widths: Vec<f32>,
     ranges_judged: u64,
     ranges_inside: u64,
+    ranges_early: u64,
+    ranges_judged_steady: u64,
+    ranges_inside_steady: u64,
     claims: u64,
     overtaken_claims: u64,
     claimed_ranks: RankCounter,
@@ -259,6 +264,7 @@ impl<'a> Engine<'a> {
             prev_doc: vec![NONE; citizens],
             range_low_ms: vec![0; citizens],
             range_high_ms: vec![0; citizens],
+            range_shown_ms: vec![0; citizens],
             admissible_ms: vec![NONE; citizens],
         };
         let mut calendar: Vec<Vec<u32>> = vec![Vec::new(); total_s as usize];
@@ -354,6 +360,9 @@ impl<'a> Engine<'a> {
             relative_half_widths: Vec::new(),
             ranges_judged: 0,
             ranges_inside: 0,
+            ranges_early: 0,
+            ranges_judged_steady: 0,
+            ranges_inside_steady: 0,
             claims: 0,
             overtaken_claims: 0,
             claimed_ranks: RankCounter::new(citizens),
@@ -548,9 +557,14 @@ impl<'a> Engine<'a> {
             self.clients.admissible_ms[c] = now;
             self.clients.flags[c] |= flag::ADMISSIBLE;
             if self.clients.flags[c] & flag::ESTIMATED != 0 {
+                let inside =
+                    (self.clients.range_low_ms[c]..=self.clients.range_high_ms[c]).contains(&now);
                 self.ranges_judged += 1;
-                if (self.clients.range_low_ms[c]..=self.clients.range_high_ms[c]).contains(&now) {
-                    self.ranges_inside += 1;
+                self.ranges_inside += u64::from(inside);
+                self.ranges_early += u64::from(now < self.clients.range_low_ms[c]);
+                if !self.capacity_changed_between(self.clients.range_shown_ms[c], now) {
+                    self.ranges_judged_steady += 1;
+                    self.ranges_inside_steady += u64::from(inside);
                 }
             }
             if self.clients.stage[c] == stage::N_WAIT {
@@ -565,6 +579,27 @@ impl<'a> Engine<'a> {
         self.admitted_through = to;
         self.active_sessions += count;
         self.admission_batches.push_back((self.second, from, to));
+    }
+
+    /// True when an outage began or ended or the server count changed in `(from_ms, to_ms]` (simulated
+    /// milliseconds): events no estimate can foresee.
+    fn capacity_changed_between(&self, from_ms: u32, to_ms: u32) -> bool {
+        let opening_ms = i64::from(self.opening_s) * 1000;
+        let within = |relative_s: i64| {
+            let at_ms = opening_ms + relative_s * 1000;
+            at_ms > i64::from(from_ms) && at_ms <= i64::from(to_ms)
+        };
+        self.scenario
+            .outages
+            .iter()
+            .any(|o| within(o.from_s) || within(o.from_s + i64::from(o.duration_s)))
+            || self
+                .scenario
+                .origin
+                .servers
+                .iter()
+                .skip(1)
+                .any(|step| within(step.from_s))
     }
 
     fn sample_admission(&mut self) {
@@ -777,7 +812,7 @@ impl<'a> Engine<'a> {
         if position.people_ahead.is_some() {
             self.record_first_position(c, now);
             if self.clients.flags[c] & flag::ESTIMATED == 0 {
-                self.first_estimate(c, &position, doc_id);
+                self.first_estimate(c, now, &position, doc_id);
             }
         }
         self.clients.prev_doc[c] = doc_id;
@@ -796,7 +831,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The first range shown once the client has 60 s of its own history.
-    fn first_estimate(&mut self, c: usize, position: &Position, doc_id: u32) {
+    fn first_estimate(&mut self, c: usize, now: u32, position: &Position, doc_id: u32) {
         let first = self.docs[self.clients.first_doc[c] as usize];
         let current = self.docs[doc_id as usize];
         if current.server_time_ms - first.server_time_ms < HISTORY_BEFORE_ESTIMATE_MS {
@@ -822,6 +857,7 @@ impl<'a> Engine<'a> {
             self.clients.range_low_ms[c] = clamp(updated_sim_ms + low.as_millis() as i64);
             self.clients.range_high_ms[c] = clamp(updated_sim_ms + high.as_millis() as i64);
             self.clients.flags[c] |= flag::ESTIMATED;
+            self.clients.range_shown_ms[c] = now;
             let (low_s, high_s) = (low.as_secs_f64(), high.as_secs_f64());
             self.relative_half_widths
                 .push(((high_s - low_s) / (high_s + low_s)) as f32);
@@ -1075,6 +1111,9 @@ impl<'a> Engine<'a> {
             relative_half_widths: self.relative_half_widths,
             ranges_judged: self.ranges_judged,
             ranges_inside: self.ranges_inside,
+            ranges_early: self.ranges_early,
+            ranges_judged_steady: self.ranges_judged_steady,
+            ranges_inside_steady: self.ranges_inside_steady,
             claims: self.claims,
             overtaken_claims: self.overtaken_claims,
             invariants: self.invariants,

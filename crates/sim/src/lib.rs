@@ -2,6 +2,19 @@
 //! opening; Fairline clients run `fairline-core`'s own polling, backoff, retry budget, draw,
 //! position and estimator code, naive clients reload like in 2021, and a model of the origin, its
 //! cache and admission control answers them. See [`engine`] for the model.
+//!
+//! # Where the model simplifies
+//!
+//! - **Naive reloads are aggregated** (see [`engine`]): their load is the expected count per
+//!   second, and each naive client's next success is drawn from the cumulative success hazard, so
+//!   a naive client costs a handful of events instead of one per reload.
+//! - **A Fairline widget's observation log is thinned** to its first, previous and latest readings
+//!   before `estimate_wait` sees it (keeping a 64-entry log for 10 million clients would take
+//!   about 10 GB). The mean rate over the log is exact, because the intervals telescope; the
+//!   widget's own spread is measured over two intervals instead of all of them. The server's
+//!   published rate and spread are measured in full.
+//! - **The server changes state once per second** (admission, the cached document, the origin's
+//!   shed probability); client events carry exact milliseconds.
 
 pub mod engine;
 pub mod metrics;

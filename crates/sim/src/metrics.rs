@@ -58,6 +58,9 @@ pub struct RunTotals {
     pub relative_half_widths: Vec<f32>,
     pub ranges_judged: u64,
     pub ranges_inside: u64,
+    pub ranges_early: u64,
+    pub ranges_judged_steady: u64,
+    pub ranges_inside_steady: u64,
     pub claims: u64,
     pub overtaken_claims: u64,
     pub invariants: Invariants,
@@ -116,6 +119,13 @@ pub struct Measures {
     pub ranges_judged: u64,
     /// Share of those where the admission fell inside the range.
     pub honesty_share: Option<f64>,
+    /// Share of first ranges whose admission came before their low end.
+    pub early_share: Option<f64>,
+    /// First ranges judged where no outage began or ended and no server was added between the
+    /// range and the admission.
+    pub ranges_judged_steady: u64,
+    /// Share of those where the admission fell inside the range.
+    pub honesty_share_steady: Option<f64>,
     /// Median of (high − low) / (high + low) over the first ranges.
     pub median_relative_half_width: Option<f64>,
     /// The invariants.
@@ -184,6 +194,11 @@ impl Measures {
             ranges_judged: run.ranges_judged,
             honesty_share: (run.ranges_judged > 0)
                 .then(|| run.ranges_inside as f64 / run.ranges_judged as f64),
+            early_share: (run.ranges_judged > 0)
+                .then(|| run.ranges_early as f64 / run.ranges_judged as f64),
+            ranges_judged_steady: run.ranges_judged_steady,
+            honesty_share_steady: (run.ranges_judged_steady > 0)
+                .then(|| run.ranges_inside_steady as f64 / run.ranges_judged_steady as f64),
             median_relative_half_width: median_width,
             invariants: run.invariants,
             retry_afters_received: run.retry_afters_received,
@@ -257,6 +272,15 @@ impl Measures {
             (
                 "admission inside the first range",
                 opt_pct(self.honesty_share),
+            ),
+            ("… admission before the range", opt_pct(self.early_share)),
+            (
+                "first ranges with no outage or server change until admission",
+                self.ranges_judged_steady.to_string(),
+            ),
+            (
+                "… admission inside the range",
+                opt_pct(self.honesty_share_steady),
             ),
             (
                 "median range half-width / midpoint",

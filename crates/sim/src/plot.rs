@@ -83,7 +83,7 @@ pub fn origin_load_svg(title: &str, runs: &[&Measures], capacity_rps: &[f64]) ->
             r##"<line x1="{px:.1}" y1="{TOP}" x2="{px:.1}" y2="{:.1}" stroke="#eee"/><text x="{px:.1}" y="{:.1}" text-anchor="middle">{:+}</text>"##,
             TOP + plot_h,
             TOP + plot_h + 16.0,
-            minute
+            minute as i64
         );
         minute += step_min;
     }
@@ -105,11 +105,21 @@ pub fn origin_load_svg(title: &str, runs: &[&Measures], capacity_rps: &[f64]) ->
     // Capacity.
     if let Some(run) = runs.first() {
         let mut points = String::new();
+        let mut previous: Option<f64> = None;
         for (row, capacity) in run.rows.iter().zip(capacity_rps) {
             if row.second > last {
                 break;
             }
-            let _ = write!(points, "{:.1},{:.1} ", x(row.second), y(*capacity));
+            if previous != Some(*capacity) {
+                if let Some(before) = previous {
+                    let _ = write!(points, "{:.1},{:.1} ", x(row.second), y(before));
+                }
+                let _ = write!(points, "{:.1},{:.1} ", x(row.second), y(*capacity));
+                previous = Some(*capacity);
+            }
+        }
+        if let Some(capacity) = previous {
+            let _ = write!(points, "{:.1},{:.1} ", x(last), y(capacity));
         }
         let _ = writeln!(
             svg,
