@@ -47,10 +47,11 @@ pub fn run(requested: &[String]) -> Result<(), String> {
     let mut any_failed = false;
     for stage in stages {
         println!("\n== stage {stage}");
+        let mut details = Vec::new();
         let result = match stage {
             "lint" => lint(),
             "native" => native(),
-            "wasm" => wasm(),
+            "wasm" => wasm(&mut details),
             _ => e2e(),
         };
         let line = match result {
@@ -71,6 +72,7 @@ pub fn run(requested: &[String]) -> Result<(), String> {
         };
         println!("{line}");
         summary.push(line);
+        summary.extend(details);
     }
     println!("\n== summary");
     for line in &summary {
@@ -128,23 +130,32 @@ fn native() -> Result<Counts, String> {
     counted(command("cargo").args(["test", "--workspace"]))
 }
 
-/// Core's suite and the widget's component tests compiled to wasm32, run in headless Chromium.
-fn wasm() -> Result<Counts, String> {
-    counted(
-        command("cargo")
-            .args([
-                "test",
-                "-p",
-                "fairline-core",
-                "-p",
-                "fairline-widget",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .env("WASM_BINDGEN_USE_BROWSER", "1")
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
-    )
+/// Packages whose tests also run compiled to wasm32 (never the server: tokio does not build there).
+const WASM_PACKAGES: [&str; 2] = ["fairline-core", "fairline-widget"];
+
+/// Core's suite and the widget's component tests compiled to wasm32, run in headless Chromium
+/// through wasm-bindgen-test-runner and chromedriver; one line per package.
+fn wasm(details: &mut Vec<String>) -> Result<Counts, String> {
+    let mut total = Counts::default();
+    for package in WASM_PACKAGES {
+        let counts = counted(
+            command("cargo")
+                .args(["test", "-p", package, "--target", "wasm32-unknown-unknown"])
+                .env("WASM_BINDGEN_USE_BROWSER", "1")
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        )?;
+        details.push(format!(
+            "  wasm32 {package} in headless Chromium: {} passed, {} failed",
+            counts.passed, counts.failed
+        ));
+        total.passed += counts.passed;
+        total.failed += counts.failed;
+    }
+    for line in details.iter() {
+        println!("{line}");
+    }
+    Ok(total)
 }
 
 /// The release widget, a debug server, and the Playwright suite in `e2e/`.

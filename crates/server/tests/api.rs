@@ -157,7 +157,7 @@ async fn the_state_document_is_shared_cacheable_and_revalidates() {
 #[tokio::test]
 async fn foreign_origins_are_refused_and_partners_get_cors() {
     let mut tuning = common::test_tuning();
-    tuning.allowed_origins = vec!["https://partner.example".into()];
+    tuning.allowed_origins = vec!["http://partner.localhost:9000".into()];
     let app = spawn_app_with(AppOptions {
         tuning,
         ..AppOptions::default()
@@ -166,7 +166,7 @@ async fn foreign_origins_are_refused_and_partners_get_cors() {
     let foreign = app
         .client
         .get(app.campaign_url(""))
-        .header("origin", "https://evil.example")
+        .header("origin", "http://evil.localhost:9000")
         .send()
         .await
         .unwrap();
@@ -176,14 +176,14 @@ async fn foreign_origins_are_refused_and_partners_get_cors() {
     let partner = app
         .client
         .get(app.campaign_url(""))
-        .header("origin", "https://partner.example")
+        .header("origin", "http://partner.localhost:9000")
         .send()
         .await
         .unwrap();
     assert_eq!(partner.status(), 200);
     assert_eq!(
         partner.headers()["access-control-allow-origin"],
-        "https://partner.example"
+        "http://partner.localhost:9000"
     );
     assert!(partner
         .headers()
@@ -192,7 +192,7 @@ async fn foreign_origins_are_refused_and_partners_get_cors() {
     let preflight = app
         .client
         .request(reqwest::Method::OPTIONS, app.campaign_url("/bookings"))
-        .header("origin", "https://partner.example")
+        .header("origin", "http://partner.localhost:9000")
         .header("access-control-request-method", "POST")
         .send()
         .await
