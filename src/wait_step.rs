@@ -6,7 +6,7 @@ use core::time::Duration;
 
 use fairline_core::{
     estimate::{Estimate, Observation, ObservationLog, UnknownReason},
-    wire::{from_unix_ms, unix_ms, QueueState, Signed, TicketClaims},
+    wire::{unix_ms, QueueState, Signed, TicketClaims},
 };
 use leptos::prelude::*;
 
@@ -302,11 +302,6 @@ async fn reload_rules_if_changed(session: &Session, document: &QueueState) {
             session.campaign.set(fresh);
         }
     }
-}
-
-/// The instant of a server time in milliseconds, for display.
-pub fn server_instant(ms: i64) -> Option<time::OffsetDateTime> {
-    from_unix_ms(ms)
 }
 
 #[cfg(test)]

@@ -97,3 +97,28 @@ fn a_file_that_does_not_parse_exits_2() {
     let (code, output) = run_check(&file.0);
     assert_eq!(code, Some(2), "{output}");
 }
+
+#[test]
+fn serve_refuses_to_start_a_campaign_that_fails_its_check() {
+    let korean = std::fs::read_to_string(campaign_path("kr-covid19-2021-07.toml")).unwrap();
+    let broken = korean.replacen(
+        r#"opens = "2021-07-19T20:00:00+09:00""#,
+        r#"opens = "2021-07-21T20:00:00+09:00""#,
+        1,
+    );
+    assert_ne!(broken, korean);
+    let file = ScratchFile::new("serve-refused", &broken);
+    let data = std::env::temp_dir().join(format!("fairline-serve-refused-{}", std::process::id()));
+    let output = Command::new(SERVER)
+        .args(["serve", "--listen", "127.0.0.1:0", "--campaign"])
+        .arg(&file.0)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .expect("the server binary runs");
+    let _ = std::fs::remove_dir_all(&data);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("fails its check"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("listening on"));
+}
