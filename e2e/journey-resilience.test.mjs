@@ -115,7 +115,9 @@ test('a device clock a day off changes nothing but shows the notice', async () =
 });
 
 test('an ineligible citizen is told why and never sends a join', async () => {
-  const run = await rehearse(browser, { rehearseAt: AFTER_OPENING, admitRate: SLOW, viewport: PHONE });
+  const run = await rehearse(browser, {
+    rehearseAt: AFTER_OPENING, admitRate: SLOW, viewport: PHONE, timezoneId: 'Europe/London',
+  });
   const { widget, page } = run;
   try {
     await widget.open();
@@ -128,7 +130,7 @@ test('an ineligible citizen is told why and never sends a join', async () => {
     await page.getByLabel('Date of birth').fill('1967-05-01');
     await page.getByRole('button', { name: 'Check my eligibility' }).click();
     await page.locator('[data-verdict="not_yet"]').waitFor();
-    assert.match(await widget.verdict().textContent(), /2021-07-19 20:00/);
+    assert.match(await widget.verdict().textContent(), /2021-07-19 20:00 \(UTC\+09:00\); your time 2021-07-19 12:00 \(UTC\+01:00\)/);
     assert.equal(await widget.joinButton().count(), 0);
     await page.getByLabel('Date of birth').fill('1964-02-30');
     await page.getByRole('button', { name: 'Check my eligibility' }).click();

@@ -185,6 +185,26 @@ pub fn focus_id(id: &str) {
     }
 }
 
+/// The device's time-zone offset at `instant` (only to show times in the citizen's own zone;
+/// it never decides anything), or None outside a browser.
+pub fn device_offset_at(instant: time::OffsetDateTime) -> Option<time::UtcOffset> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let ms = fairline_core::wire::unix_ms(instant) as f64;
+        let minutes_behind_utc =
+            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).get_timezone_offset();
+        if !minutes_behind_utc.is_finite() {
+            return None;
+        }
+        time::UtcOffset::from_whole_seconds(-(minutes_behind_utc as i32) * 60).ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = instant;
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::api::ApiFailure;
-use crate::format::{format_countdown, format_local};
+use crate::format::{format_countdown, format_for_citizen};
 use crate::session::{spawn_owned, Saved, Session, Step};
 use crate::{browser, text};
 
@@ -63,7 +63,12 @@ pub fn verdict_sentences(
     verdict: &Verdict,
     server_now: OffsetDateTime,
 ) -> Vec<String> {
-    let local = |instant| format_local(campaign.local(instant));
+    let local = |instant| {
+        format_for_citizen(
+            campaign.local(instant),
+            crate::browser::device_offset_at(instant),
+        )
+    };
     match verdict {
         Verdict::EligibleNow { cohort, closes_at } => vec![text::verdict_eligible_now(
             &cohort_name(campaign, cohort),

@@ -18,6 +18,24 @@ pub fn format_local(instant: OffsetDateTime) -> String {
     )
 }
 
+/// The campaign-time text for `instant`, followed by the citizen's own time when their device's
+/// zone (`device_offset`) differs: `2021-07-19 20:00 (UTC+09:00); your time 2021-07-19 12:00
+/// (UTC+01:00)`.
+pub fn format_for_citizen(
+    instant_in_campaign_time: OffsetDateTime,
+    device_offset: Option<time::UtcOffset>,
+) -> String {
+    let campaign_text = format_local(instant_in_campaign_time);
+    match device_offset {
+        Some(offset) if offset != instant_in_campaign_time.offset() => format!(
+            "{campaign_text}; {} {}",
+            crate::text::YOUR_TIME,
+            format_local(instant_in_campaign_time.to_offset(offset))
+        ),
+        _ => campaign_text,
+    }
+}
+
 /// `2021-07-26`.
 pub fn format_day(day: Date) -> String {
     format!(
@@ -127,5 +145,31 @@ mod tests {
         assert_eq!(format_minutes(Duration::from_secs(3_900)), "1 h 05 min");
         assert_eq!(place_from_rank(0), 1);
         assert_eq!(place_from_rank(u64::MAX), u64::MAX);
+    }
+}
+
+#[cfg(test)]
+mod citizen_time_tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::format_for_citizen;
+    use time::macros::{datetime, offset};
+
+    #[test]
+    fn the_citizens_own_time_follows_when_their_zone_differs() {
+        let opens = datetime!(2021-07-19 20:00 +09:00);
+        assert_eq!(
+            format_for_citizen(opens, None),
+            "2021-07-19 20:00 (UTC+09:00)"
+        );
+        assert_eq!(
+            format_for_citizen(opens, Some(offset!(+09:00))),
+            "2021-07-19 20:00 (UTC+09:00)"
+        );
+        assert_eq!(
+            format_for_citizen(opens, Some(offset!(+01:00))),
+            "2021-07-19 20:00 (UTC+09:00); your time 2021-07-19 12:00 (UTC+01:00)"
+        );
     }
 }

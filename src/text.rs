@@ -327,3 +327,6 @@ pub const CANCEL_BUTTON: &str = "Cancel this booking";
 pub const CANCELLED: &str = "Your booking is cancelled and the place was given back.";
 /// Heading when cancelled.
 pub const CANCELLED_HEADING: &str = "Booking cancelled";
+
+/// Introduces a time converted to the citizen's own time zone.
+pub const YOUR_TIME: &str = "your time";

@@ -18,8 +18,8 @@ export async function launchBrowser() {
 }
 
 /** A page that records console errors and failed requests, so tests can assert there were none. */
-export async function openPage(browser, { width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openPage(browser, { width = 1280, height = 800, timezoneId } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });

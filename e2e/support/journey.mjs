@@ -11,12 +11,12 @@ export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 
 /** A server rehearsing `rehearseAt` and a widget page against it. */
-export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0 }) {
+export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0, timezoneId }) {
   const startedAt = Date.now();
   const extraArgs = ['--rehearse-at', rehearseAt];
   if (admitRate !== undefined) extraArgs.push('--admit-rate', String(admitRate));
   const server = await startServer({ extraArgs });
-  const { page, problems } = await openPage(browser, viewport);
+  const { page, problems } = await openPage(browser, { ...viewport, timezoneId });
   await setDeviceClock(page, rehearseAt, startedAt, deviceOffsetMs);
   const widget = new JourneyPage(page, server.baseUrl);
   return {
