@@ -5,7 +5,10 @@
 //!   `http://127.0.0.1:8080`.
 //! - `cargo xtask test [lint|native|wasm|e2e]…` sets up, then runs every stage (or the named ones),
 //!   printing one summary line per stage; it exits non-zero if any stage fails.
+//! - `cargo xtask bench` runs the server and size benchmarks (wrk, nginx, brotli on loopback) and
+//!   writes them into BENCHMARKS.md; it is not part of the test command.
 
+mod bench;
 mod demo;
 mod run;
 mod setup;
@@ -23,9 +26,10 @@ fn main() -> ExitCode {
         "setup" => setup::ensure_all(),
         "demo" => demo::run(),
         "test" => stages::run(rest),
+        "bench" => bench::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]…>\n\
+                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench>\n\
                  see README.md"
             );
             return ExitCode::from(2);

@@ -53,7 +53,8 @@ pub fn output(command: &mut Command) -> Option<String> {
     Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
-fn describe(command: &Command) -> String {
+/// The command line of `command`, as `status` echoes it.
+pub fn describe(command: &Command) -> String {
     let mut shown = command.get_program().to_string_lossy().into_owned();
     for arg in command.get_args() {
         shown.push(' ');

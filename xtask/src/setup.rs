@@ -11,7 +11,7 @@ const DEBIAN_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-c
 /// Checks every tool and installs the missing ones.
 pub fn ensure_all() -> Result<(), String> {
     println!("== setup: checking tools");
-    ensure_debian_packages()?;
+    ensure_debian_packages(&DEBIAN_PACKAGES)?;
     ensure_wasm_target()?;
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     let wasm_bindgen = locked_version("wasm-bindgen")?;
@@ -24,8 +24,10 @@ pub fn ensure_all() -> Result<(), String> {
     Ok(())
 }
 
-fn ensure_debian_packages() -> Result<(), String> {
-    let missing: Vec<&str> = DEBIAN_PACKAGES
+/// Ensures every Debian package in `packages` is installed (`apt-get` as root), saying the
+/// version of each one present.
+pub fn ensure_debian_packages(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
         .iter()
         .copied()
         .filter(|package| match debian_version(package) {
@@ -65,7 +67,8 @@ fn ensure_debian_packages() -> Result<(), String> {
     Ok(())
 }
 
-fn debian_version(package: &str) -> Option<String> {
+/// The installed version of the Debian package `package`, or None when it is not installed.
+pub fn debian_version(package: &str) -> Option<String> {
     let status = output(command("dpkg-query").args(["-W", "-f=${Status} ${Version}", package]))?;
     status
         .strip_prefix("install ok installed ")
