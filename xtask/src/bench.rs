@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: the server and size benchmarks, written into the "Server benchmarks"
 //! section of BENCHMARKS.md. Not part of the test command.
 //!
-//! On loopback only, against a release `fairline-server` (a fresh SQLite store in a temp folder)
+//! On loopback only, against a `fairline-server` built with the `server` profile (opt-level 3) (a fresh SQLite store in a temp folder)
 //! rehearsing half an hour into the first cohort's window of the July 2021 campaign:
 //!
 //! - queue-state requests/s beside nginx serving the same JSON as a static file (wrk, same load);
@@ -67,11 +67,12 @@ pub fn run() -> Result<(), String> {
     setup::ensure_all()?;
     setup::ensure_debian_packages(&BENCH_PACKAGES)?;
 
-    println!("\n== bench: building (release server, booking load, widget, counter)");
-    run::status(command("cargo").args(["build", "--release", "-p", "fairline-server"]))?;
+    println!("\n== bench: building (server, booking load, widget, counter)");
+    run::status(command("cargo").args(["build", "--profile", "server", "-p", "fairline-server"]))?;
     run::status(command("cargo").args([
         "build",
-        "--release",
+        "--profile",
+        "server",
         "-p",
         "fairline-server",
         "--example",
@@ -208,18 +209,18 @@ impl Drop for Background {
     }
 }
 
-/// The release server, running.
+/// The server under test, running.
 struct RunningServer {
     /// `http://127.0.0.1:PORT`.
     base: String,
     _process: Background,
 }
 
-/// Starts `target/release/fairline-server` on a free loopback port with its data in `scratch`.
+/// Starts `target/server/fairline-server` on a free loopback port with its data in `scratch`.
 fn start_server(scratch: &Path) -> Result<RunningServer, String> {
     let data = scratch.join("server-data");
     fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    let mut server = command("target/release/fairline-server");
+    let mut server = command("target/server/fairline-server");
     server
         .args([
             "serve",
@@ -536,7 +537,8 @@ fn bench_bookings(server_base: &str) -> Result<BookingBench, String> {
     load.args([
         "run",
         "--quiet",
-        "--release",
+        "--profile",
+        "server",
         "-p",
         "fairline-server",
         "--example",
@@ -764,7 +766,7 @@ fn render_section(results: &Results, machine: &Machine) -> String {
     let _ = write!(
         section,
         "## Server benchmarks\n\n\
-         One run of `cargo xtask bench`, on loopback: a release `fairline-server` with a fresh \
+         One run of `cargo xtask bench`, on loopback: a `fairline-server` built with the `server` profile (opt-level 3) with a fresh \
          SQLite store, rehearsing {REHEARSE_AT} (half an hour into the first cohort's window of \
          `{CAMPAIGN_FILE}`), and each number beside a baseline measured in the same run. The load \
          generators share the machine's cores with what they measure, so the absolute numbers \
@@ -873,25 +875,25 @@ fn render_section(results: &Results, machine: &Machine) -> String {
          which builds, then runs (the ports are free loopback ports picked at run time, the data \
          folder a fresh temp folder):\n\n\
          ```sh\n\
-         cargo build --release -p fairline-server\n\
-         cargo build --release -p fairline-server --example booking_load\n\
+         cargo build --profile server -p fairline-server\n\
+         cargo build --profile server -p fairline-server --example booking_load\n\
          trunk build --release --dist target/bench/widget-dist     # PATH=node_modules/.bin:$PATH\n\
          (cd {COUNTER_DIR} && cargo fetch && CARGO_TARGET_DIR=../../target/bench-counter \\\n\
          \x20   trunk build --release --dist ../../target/bench/counter-dist)\n\
-         RUST_LOG=warn target/release/fairline-server serve --campaign {CAMPAIGN_FILE} \\\n\
+         RUST_LOG=warn target/server/fairline-server serve --campaign {CAMPAIGN_FILE} \\\n\
          \x20   --listen 127.0.0.1:0 --data TEMP/server-data --rehearse-at {REHEARSE_AT} \\\n\
          \x20   {tuning}\n\
          wrk {wrk_load} --latency http://127.0.0.1:PORT/v1/campaigns/{CAMPAIGN_ID}/queue/state\n\
          nginx -p TEMP/nginx -e TEMP/nginx/error.log -c TEMP/nginx/nginx.conf   # daemon off, access_log off\n\
          wrk {wrk_load} --latency http://127.0.0.1:NGINX_PORT/v1/campaigns/{CAMPAIGN_ID}/queue/state\n\
          wrk {wrk_load} --latency -s join.lua http://127.0.0.1:PORT/v1/campaigns/{CAMPAIGN_ID}/queue\n\
-         cargo run --quiet --release -p fairline-server --example booking_load -- http://127.0.0.1:PORT {BOOKINGS}\n\
+         cargo run --quiet --profile server -p fairline-server --example booking_load -- http://127.0.0.1:PORT {BOOKINGS}\n\
          brotli -q 11 -c FILE | wc -c                               # each first-load file\n\
          ```\n\n\
          `join.lua` is `xtask/src/bench_join.lua`; the nginx configuration is written by \
-         `nginx_config` in `xtask/src/bench.rs`. The server's release build is `opt-level = 3` for \
-         the `fairline-server` crate (the workspace release profile is tuned for the widget's \
-         size, `opt-level = \"z\"`, and that still applies to its dependencies).\n\n\
+         `nginx_config` in `xtask/src/bench.rs`. The server is built with the workspace's `server` \
+         profile (`opt-level = 3`, thin LTO, unwinding panics, for it and all its dependencies); \
+         the `release` profile is tuned for the widget's size.\n\n\
          ### Machine and date\n\n\
          - Date: {} (UTC)\n\
          - `nproc`: {}\n\

@@ -17,9 +17,9 @@ const DEMO_REHEARSE_AT: &str = "2021-07-12T19:59:00+09:00";
 pub fn run() -> Result<(), String> {
     setup::ensure_all()?;
     stages::build_widget_release()?;
-    run::status(command("cargo").args(["build", "--release", "-p", "fairline-server"]))?;
+    run::status(command("cargo").args(["build", "--profile", "server", "-p", "fairline-server"]))?;
     println!("\nFairline demo: open http://127.0.0.1:8080 (Ctrl-C stops it)\n");
-    run::status(command("target/release/fairline-server").args([
+    run::status(command("target/server/fairline-server").args([
         "serve",
         "--campaign",
         DEMO_CAMPAIGN,
