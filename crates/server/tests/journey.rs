@@ -66,6 +66,26 @@ async fn campaign_join_state_admit_sites_book_lookup_cancel() {
     assert_eq!(made.booking.status, BookingStatus::Confirmed);
     assert_eq!(made.booking.starts_at, SLOT);
     assert_eq!(app.remaining_in_slot().await, before - 1);
+    let sites_after: Vec<SiteSummary> = app
+        .client
+        .get(app.campaign_url("/sites"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let day_left = |sites: &[SiteSummary]| {
+        sites[0]
+            .days
+            .iter()
+            .find(|d| d.day == SLOT.date())
+            .map(|d| d.remaining)
+    };
+    assert_eq!(
+        day_left(&sites_after),
+        day_left(&sites).map(|left| left - 1)
+    );
     let admission: Signed<AdmissionClaims> = token::decode(&admission_token).unwrap();
     assert_eq!(made.booking.admission_id, admission.claims.admission_id);
 

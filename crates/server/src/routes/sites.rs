@@ -25,15 +25,30 @@ pub async fn sites(
 ) -> Result<impl IntoResponse, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
     let mut listed = Vec::with_capacity(campaign.sites.len());
+    let offset = campaign.local_offset();
     for site in &campaign.sites {
+        // One read per site: places taken in every slot between its first and last day.
+        let first = site.first_day.midnight().assume_offset(offset);
+        let after_last = site
+            .last_day
+            .next_day()
+            .map_or(first, |day| day.midnight().assume_offset(offset));
+        let taken = state
+            .store()
+            .taken_by_slot(&campaign.id, &site.id, unix_ms(first), unix_ms(after_last))
+            .await?;
         let mut days = Vec::new();
         let mut day = site.first_day;
         loop {
-            let slots = availability(&state, campaign, site, day).await?;
-            days.push(DayOpen {
-                day,
-                remaining: slots.iter().map(|slot| slot.remaining).sum(),
-            });
+            let remaining = site
+                .slots_on(day, offset)
+                .iter()
+                .map(|slot| {
+                    let used = taken.get(&unix_ms(slot.starts_at)).copied().unwrap_or(0);
+                    slot.capacity.saturating_sub(used)
+                })
+                .sum();
+            days.push(DayOpen { day, remaining });
             match day.next_day() {
                 Some(next) if next <= site.last_day => day = next,
                 _ => break,
