@@ -106,6 +106,8 @@ test('a device clock a day off changes nothing but shows the notice', async () =
     await widget.open();
     await widget.clockNotice().waitFor({ timeout: 15_000 });
     assert.match(await widget.clockNotice().textContent(), /1 d 0 h ahead/);
+    // Every e2e server rehearses, and the widget says so.
+    assert.match(await widget.page.locator('#fl-rehearsal-notice').textContent(), /This is a rehearsal/);
     const rank = await joinAndWait(widget);
     assert.equal(rank, '1');
     await checkpoint(widget, 'journey-desktop-clock-off');

@@ -177,6 +177,9 @@ pub struct Health {
     /// Server time (absent from older servers).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub server_time: Option<OffsetDateTime>,
+    /// The service runs a rehearsal clock (`--rehearse-at`).
+    #[serde(default)]
+    pub rehearsal: bool,
 }
 
 /// Talks to one Fairline server through a transport.

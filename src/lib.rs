@@ -86,9 +86,15 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
     }
     let step = session.step;
     let skew = session.skew;
+    let rehearsal = session.rehearsal;
     let announcement = session.announcement;
     view! {
         <CampaignHeader campaign=header_campaign />
+        {move || {
+            rehearsal
+                .get()
+                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{text::REHEARSAL}</p> })
+        }}
         {move || clock_notice(skew.get())}
         {move || match step.get() {
             Step::Check => view! { <check_step::CheckStep /> }.into_any(),

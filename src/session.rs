@@ -86,6 +86,8 @@ pub struct Session {
     pub announcement: RwSignal<String>,
     /// The device clock's disagreement with the server, once measured.
     pub skew: RwSignal<Option<ClockSkew>>,
+    /// The service runs a rehearsal clock, so every device clock differs from it.
+    pub rehearsal: RwSignal<bool>,
 }
 
 impl Session {
@@ -100,6 +102,7 @@ impl Session {
             step: RwSignal::new(step),
             announcement: RwSignal::new(String::new()),
             skew: RwSignal::new(None),
+            rehearsal: RwSignal::new(false),
         }
     }
 
@@ -260,6 +263,7 @@ pub async fn sample_clock(session: Session) {
         match session.api.health().await {
             Ok(health) => {
                 let received = browser::mono_now_ms();
+                session.rehearsal.set(health.rehearsal);
                 if let Some(server_time) = health.server_time {
                     session.add_clock_sample(sent, received, server_time);
                 }

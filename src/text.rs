@@ -237,7 +237,12 @@ pub const DRAW_UNVERIFIED: &str =
     "The revealed draw does not match its fingerprint, so we cannot compute your place. We have \
      kept your place and will try again.";
 
-/// The device clock is off.
+/// Shown while the service rehearses an opening on a shifted clock.
+pub const REHEARSAL: &str =
+    "This is a rehearsal: the booking service runs its clock as if it were \
+     the day of the opening, so nothing booked here is real.";
+
+/// The device clock differs from the service's by `by`.
 pub fn clock_off(by: &str, ahead: bool) -> String {
     let direction = if ahead { "ahead" } else { "behind" };
     format!(

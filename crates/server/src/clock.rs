@@ -7,6 +7,7 @@ use time::{Duration, OffsetDateTime};
 #[derive(Debug, Clone, Copy)]
 pub struct ServerClock {
     offset: Duration,
+    rehearsal: bool,
 }
 
 impl ServerClock {
@@ -14,6 +15,7 @@ impl ServerClock {
     pub fn real() -> Self {
         Self {
             offset: Duration::ZERO,
+            rehearsal: false,
         }
     }
 
@@ -21,7 +23,14 @@ impl ServerClock {
     pub fn rehearsing_from(instant: OffsetDateTime) -> Self {
         Self {
             offset: instant - OffsetDateTime::now_utc(),
+            rehearsal: true,
         }
+    }
+
+    /// True for a rehearsal clock (`--rehearse-at`): widgets say so, since every device clock
+    /// then differs from the service's.
+    pub fn is_rehearsal(&self) -> bool {
+        self.rehearsal
     }
 
     /// Server time now (UTC).
@@ -47,5 +56,7 @@ mod tests {
         let first = clock.now();
         assert!((first - start).abs() < time::Duration::seconds(5));
         assert!(clock.now() >= first);
+        assert!(clock.is_rehearsal());
+        assert!(!ServerClock::real().is_rehearsal());
     }
 }

@@ -368,6 +368,11 @@ impl QueueEngine {
         }
     }
 
+    /// True while the server rehearses on a shifted clock.
+    pub fn is_rehearsal(&self) -> bool {
+        self.clock.is_rehearsal()
+    }
+
     /// Server time now.
     pub fn now(&self) -> time::OffsetDateTime {
         self.clock.now()
