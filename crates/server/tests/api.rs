@@ -58,15 +58,7 @@ async fn unknown_campaign_is_a_coded_404() {
 #[tokio::test]
 async fn the_openapi_document_names_every_route() {
     let app = spawn_app().await;
-    let document: serde_json::Value = app
-        .client
-        .get(app.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document: serde_json::Value = app.get_json(&app.url("/v1/openapi.json")).await;
     for path in fairline_server::routes::PATHS {
         assert!(
             document["paths"].get(*path).is_some(),

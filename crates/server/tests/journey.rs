@@ -48,15 +48,7 @@ async fn campaign_join_state_admit_sites_book_lookup_cancel() {
     let state = app.queue_state().await;
     assert!(position(&joined.ticket.claims, &state).unwrap().may_admit);
 
-    let sites: Vec<SiteSummary> = app
-        .client
-        .get(app.campaign_url("/sites"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sites: Vec<SiteSummary> = app.get_json(&app.campaign_url("/sites")).await;
     assert_eq!(sites.len(), 3);
     let before = app.remaining_in_slot().await;
 
@@ -66,15 +58,7 @@ async fn campaign_join_state_admit_sites_book_lookup_cancel() {
     assert_eq!(made.booking.status, BookingStatus::Confirmed);
     assert_eq!(made.booking.starts_at, SLOT);
     assert_eq!(app.remaining_in_slot().await, before - 1);
-    let sites_after: Vec<SiteSummary> = app
-        .client
-        .get(app.campaign_url("/sites"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sites_after: Vec<SiteSummary> = app.get_json(&app.campaign_url("/sites")).await;
     let day_left = |sites: &[SiteSummary]| {
         sites[0]
             .days

@@ -114,6 +114,17 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// `GET url` read as JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> T {
+        let response = self.client.get(url).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "GET {url}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
     /// The campaign path prefix.
     pub fn campaign_url(&self, rest: &str) -> String {
         self.url(&format!("/v1/campaigns/kr-covid19-2021-07{rest}"))
@@ -143,14 +154,7 @@ impl TestApp {
 
     /// The queue state.
     pub async fn queue_state(&self) -> QueueState {
-        self.client
-            .get(self.campaign_url("/queue/state"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.get_json(&self.campaign_url("/queue/state")).await
     }
 
     /// Asks for admission with a ticket.
@@ -213,14 +217,8 @@ impl TestApp {
     /// Remaining places in `SLOT`.
     pub async fn remaining_in_slot(&self) -> u32 {
         let day: DayAvailability = self
-            .client
-            .get(self.campaign_url("/sites/seoul-gangnam/days/2021-07-26"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .get_json(&self.campaign_url("/sites/seoul-gangnam/days/2021-07-26"))
+            .await;
         day.slots
             .iter()
             .find(|slot| slot.starts_at == SLOT)
