@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, saveScreenshot } from './support/browser.mjs';
 import { BEFORE_OPENING, DESKTOP, PHONE, checkpoint, rehearse, tabTo } from './support/journey.mjs';
+import { CAMPAIGN } from './pages/journey-page.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -29,6 +30,21 @@ for (const [label, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
       await widget.waitForChoice();
       assert.match(await page.title(), /Your turn/);
       assert.match(await page.locator('#fl-time-limit').textContent(), /Time left to book/);
+      if (label === 'desktop') {
+        // The time limit extends twice (the server's limit); then the button is gone.
+        const extendPath = `/v1/campaigns/${CAMPAIGN}/queue/extend`;
+        const extend = page.getByRole('button', { name: 'Give me more time' });
+        for (let round = 1; round <= 2; round += 1) {
+          await extend.click();
+          for (let tries = 0; tries < 100 && widget.count('POST', extendPath) < round; tries += 1) {
+            await page.waitForTimeout(50);
+          }
+          assert.equal(widget.count('POST', extendPath), round);
+          await page.locator('#fl-book-message').getByText('You now have until').waitFor();
+        }
+        await extend.waitFor({ state: 'detached' });
+        assert.equal(widget.count('POST', extendPath), 2);
+      }
       await widget.choose();
       await checkpoint(widget, `journey-${label}-4-choose`);
       await widget.book();
