@@ -179,6 +179,22 @@ fn admission() -> AdmitResponse {
     }
 }
 
+/// A fresh device that already holds a ticket for `place` (a returning citizen).
+fn holding_ticket(place: QueuePlace) {
+    clear_storage();
+    save(Saved::Ticket, &token::encode(&ticket(place)));
+}
+
+/// The fake answers every state poll with `document`.
+fn serve_state(fake: &FakeTransport, document: &QueueState) {
+    fake.json(
+        Method::Get,
+        STATE_PATH,
+        200,
+        &serde_json::to_string(document).unwrap(),
+    );
+}
+
 fn save(entry: Saved, value: &str) {
     browser::store(&key(CAMPAIGN_ID, entry), value);
 }
@@ -322,12 +338,7 @@ async fn joining_stores_the_ticket_and_shows_the_fair_draw_before_the_opening() 
         200,
         &joined.to_string(),
     );
-    fake.json(
-        Method::Get,
-        STATE_PATH,
-        200,
-        &serde_json::to_string(&state(false, 0, false, false)).unwrap(),
-    );
+    serve_state(&fake, &state(false, 0, false, false));
     let (host, _mounted) = mount(&fake);
     fill_and_check(&host, "1964-03-15").await;
     until("the join button", || find(&host, "#fl-join").is_some()).await;
@@ -352,18 +363,9 @@ async fn joining_stores_the_ticket_and_shows_the_fair_draw_before_the_opening() 
 
 #[wasm_bindgen_test]
 async fn after_the_draw_the_rank_is_computed_here_and_the_estimate_is_a_range() {
-    clear_storage();
-    save(
-        Saved::Ticket,
-        &token::encode(&ticket(QueuePlace::PreQueue { index: 7 })),
-    );
+    holding_ticket(QueuePlace::PreQueue { index: 7 });
     let fake = fake_server();
-    fake.json(
-        Method::Get,
-        STATE_PATH,
-        200,
-        &serde_json::to_string(&state(true, 10, false, true)).unwrap(),
-    );
+    serve_state(&fake, &state(true, 10, false, true));
     let (host, _mounted) = mount(&fake);
     until("the rank", || find(&host, "#fl-rank").is_some()).await;
     let expected = fairline_core::draw::PreQueueDraw::new(SEED, 1_000)
@@ -382,30 +384,16 @@ async fn after_the_draw_the_rank_is_computed_here_and_the_estimate_is_a_range() 
 
 #[wasm_bindgen_test]
 async fn estimate_says_paused_or_unknown_instead_of_a_number() {
-    clear_storage();
-    save(
-        Saved::Ticket,
-        &token::encode(&ticket(QueuePlace::Ranked { rank: 1_500 })),
-    );
+    holding_ticket(QueuePlace::Ranked { rank: 1_500 });
     let fake = fake_server();
-    fake.json(
-        Method::Get,
-        STATE_PATH,
-        200,
-        &serde_json::to_string(&state(true, 10, true, true)).unwrap(),
-    );
+    serve_state(&fake, &state(true, 10, true, true));
     let (host, _mounted) = mount(&fake);
     until("the estimate", || find(&host, "#fl-estimate").is_some()).await;
     assert_eq!(text_of(&host, "#fl-estimate"), text::WAIT_PAUSED);
     drop(_mounted);
 
     let fake = fake_server();
-    fake.json(
-        Method::Get,
-        STATE_PATH,
-        200,
-        &serde_json::to_string(&state(true, 10, false, false)).unwrap(),
-    );
+    serve_state(&fake, &state(true, 10, false, false));
     let (host, _mounted) = mount(&fake);
     until("the estimate", || find(&host, "#fl-estimate").is_some()).await;
     assert_eq!(text_of(&host, "#fl-estimate"), text::WAIT_UNKNOWN_HISTORY);
@@ -413,11 +401,7 @@ async fn estimate_says_paused_or_unknown_instead_of_a_number() {
 
 #[wasm_bindgen_test]
 async fn a_shed_poll_waits_for_retry_after_and_tells_the_citizen_their_place_is_kept() {
-    clear_storage();
-    save(
-        Saved::Ticket,
-        &token::encode(&ticket(QueuePlace::Ranked { rank: 1_500 })),
-    );
+    holding_ticket(QueuePlace::Ranked { rank: 1_500 });
     let fake = fake_server();
     fake.on(
         Method::Get,
@@ -437,18 +421,9 @@ async fn a_shed_poll_waits_for_retry_after_and_tells_the_citizen_their_place_is_
 
 #[wasm_bindgen_test]
 async fn your_turn_admits_changes_the_title_and_opens_the_choice() {
-    clear_storage();
-    save(
-        Saved::Ticket,
-        &token::encode(&ticket(QueuePlace::Ranked { rank: 3 })),
-    );
+    holding_ticket(QueuePlace::Ranked { rank: 3 });
     let fake = fake_server();
-    fake.json(
-        Method::Get,
-        STATE_PATH,
-        200,
-        &serde_json::to_string(&state(true, 10, false, true)).unwrap(),
-    );
+    serve_state(&fake, &state(true, 10, false, true));
     fake.json(
         Method::Post,
         "/v1/campaigns/kr-covid19-2021-07/queue/admit",

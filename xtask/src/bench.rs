@@ -350,16 +350,7 @@ fn wrk(url: &str, script: Option<&Path>) -> Result<WrkReport, String> {
         wrk.arg("-s").arg(script);
     }
     wrk.arg(url);
-    println!("$ {}", run::describe(&wrk));
-    let finished = wrk
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("wrk could not start: {e}"))?;
-    let report = String::from_utf8_lossy(&finished.stdout).into_owned();
-    print!("{report}");
-    if !finished.status.success() {
-        return Err(format!("wrk failed ({})", finished.status));
-    }
+    let report = run::echoed_stdout(&mut wrk, "wrk")?;
     parse_wrk(&report).ok_or_else(|| "wrk printed no Requests/sec".to_owned())
 }
 
@@ -547,16 +538,7 @@ fn bench_bookings(server_base: &str) -> Result<BookingBench, String> {
         server_base,
         &BOOKINGS.to_string(),
     ]);
-    println!("$ {}", run::describe(&load));
-    let finished = load
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("the booking load could not start: {e}"))?;
-    let printed = String::from_utf8_lossy(&finished.stdout).into_owned();
-    print!("{printed}");
-    if !finished.status.success() {
-        return Err(format!("the booking load failed ({})", finished.status));
-    }
+    let printed = run::echoed_stdout(&mut load, "the booking load")?;
     parse_booking_load(&printed).ok_or_else(|| "the booking load printed no results".to_owned())
 }
 

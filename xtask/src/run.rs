@@ -44,6 +44,21 @@ pub fn status(command: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Runs `command` (stderr shown), echoes its stdout and returns it; Err names `what` failed.
+pub fn echoed_stdout(command: &mut Command, what: &str) -> Result<String, String> {
+    println!("$ {}", describe(command));
+    let finished = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{what} could not start: {e}"))?;
+    let printed = String::from_utf8_lossy(&finished.stdout).into_owned();
+    print!("{printed}");
+    if !finished.status.success() {
+        return Err(format!("{what} failed ({})", finished.status));
+    }
+    Ok(printed)
+}
+
 /// Runs `command` quietly and returns its trimmed stdout, or None if it fails or is missing.
 pub fn output(command: &mut Command) -> Option<String> {
     let output = command.stderr(Stdio::null()).output().ok()?;

@@ -195,3 +195,66 @@ async fn foreign_origins_are_refused_and_partners_get_cors() {
         .unwrap()
         .contains("Idempotency-Key"));
 }
+
+#[tokio::test]
+async fn operators_pause_resume_and_set_the_rate_with_the_admin_token() {
+    let app = spawn_app().await;
+    let token = app.state.secrets().admin_token.clone();
+    let admin = |action: &str| app.url(&format!("/v1/admin/campaigns/kr-covid19-2021-07/{action}"));
+    let paused: serde_json::Value = app
+        .client
+        .post(admin("pause"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paused["paused"], true);
+    assert!(app.queue_state().await.paused);
+    let resumed: serde_json::Value = app
+        .client
+        .post(admin("resume"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resumed["paused"], false);
+    let rate = app
+        .client
+        .post(admin("rate"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"per_second": 12.5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rate.status(), 200);
+    let rate: serde_json::Value = rate.json().await.unwrap();
+    assert_eq!(rate["rate_per_second"], 12.5);
+    let too_fast = app
+        .client
+        .post(admin("rate"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"per_second": -1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_fast.status(), 422);
+    let error: ApiError = too_fast.json().await.unwrap();
+    assert_eq!(
+        (error.code.as_str(), error.field.as_deref()),
+        ("rate_out_of_range", Some("per_second"))
+    );
+    let wrong = app
+        .client
+        .post(admin("pause"))
+        .bearer_auth("not-the-token-at-all")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+}

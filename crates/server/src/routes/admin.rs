@@ -33,25 +33,31 @@ fn controls(state: &AppState) -> Json<Value> {
 
 /// Stops admission (the state document says `paused`).
 pub async fn pause(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
+    state: State<AppState>,
+    id: Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&state, &headers)?;
-    campaign_in_path(&state, &id)?;
-    state.queue().set_paused(true).await?;
-    Ok(controls(&state))
+    set_paused(state, id, headers, true).await
 }
 
 /// Resumes admission.
 pub async fn resume(
+    state: State<AppState>,
+    id: Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, AppError> {
+    set_paused(state, id, headers, false).await
+}
+
+async fn set_paused(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    paused: bool,
 ) -> Result<Json<Value>, AppError> {
     authorise(&state, &headers)?;
     campaign_in_path(&state, &id)?;
-    state.queue().set_paused(false).await?;
+    state.queue().set_paused(paused).await?;
     Ok(controls(&state))
 }
 
