@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 
-use crate::eligibility::VerdictKind;
 use crate::person::international_age;
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
@@ -326,6 +325,41 @@ impl Site {
                 }
             })
             .collect()
+    }
+}
+
+/// The kind of a verdict, without its details (what a campaign example expects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// May book now.
+    EligibleNow,
+    /// In a cohort whose window has not opened.
+    NotYet,
+    /// In a cohort whose window has closed.
+    Closed,
+    /// In no cohort (or a cohort with no window for them).
+    NotEligible,
+    /// The input itself is wrong.
+    Invalid,
+}
+
+impl VerdictKind {
+    /// The snake_case name, e.g. `not_yet`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::EligibleNow => "eligible_now",
+            VerdictKind::NotYet => "not_yet",
+            VerdictKind::Closed => "closed",
+            VerdictKind::NotEligible => "not_eligible",
+            VerdictKind::Invalid => "invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for VerdictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

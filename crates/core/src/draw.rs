@@ -33,7 +33,6 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
 use crate::wire::{from_hex_32, to_hex, QueueState};
 
 /// Rounds of the Feistel network. Luby and Rackoff showed 4 rounds of a pseudorandom function
@@ -63,25 +62,19 @@ pub enum DrawError {
 }
 
 impl DrawError {
-    /// The stable machine code for this error.
-    pub fn code(self) -> &'static str {
+    /// What is wrong, in words for logs and test failures.
+    pub fn describe(self) -> &'static str {
         match self {
-            DrawError::MalformedSeed => "draw_seed_malformed",
-            DrawError::CommitmentMismatch => "draw_commitment_mismatch",
-            DrawError::MissingPreQueueSize => "draw_size_missing",
+            DrawError::MalformedSeed => "the published seed is not 64 hex digits",
+            DrawError::CommitmentMismatch => "the published seed does not match its commitment",
+            DrawError::MissingPreQueueSize => "the seed is published without the pre-queue size",
         }
-    }
-}
-
-impl From<DrawError> for ApiError {
-    fn from(error: DrawError) -> Self {
-        ApiError::new(error.code())
     }
 }
 
 impl std::fmt::Display for DrawError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
+        f.write_str(self.describe())
     }
 }
 

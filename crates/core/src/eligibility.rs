@@ -10,43 +10,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+pub use crate::campaign::VerdictKind;
 use crate::campaign::{Campaign, Window};
 use crate::person::{Field, FieldError, FieldErrorCode, Person, PersonInput};
-
-/// The kind of a verdict, without its details (what a campaign example expects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerdictKind {
-    /// May book now.
-    EligibleNow,
-    /// In a cohort whose window has not opened.
-    NotYet,
-    /// In a cohort whose window has closed.
-    Closed,
-    /// In no cohort (or a cohort with no window for them).
-    NotEligible,
-    /// The input itself is wrong.
-    Invalid,
-}
-
-impl VerdictKind {
-    /// The snake_case name, e.g. `not_yet`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerdictKind::EligibleNow => "eligible_now",
-            VerdictKind::NotYet => "not_yet",
-            VerdictKind::Closed => "closed",
-            VerdictKind::NotEligible => "not_eligible",
-            VerdictKind::Invalid => "invalid",
-        }
-    }
-}
-
-impl std::fmt::Display for VerdictKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// What a person may do at a given server time, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,14 +103,6 @@ impl Verdict {
             Verdict::NotEligible { .. } | Verdict::Invalid { .. } => None,
         }
     }
-
-    /// Key of the message the widget shows, e.g. `verdict.not_yet`.
-    pub fn message_key(&self) -> String {
-        match self {
-            Verdict::NotEligible { reason } => format!("verdict.not_eligible.{}", reason.code()),
-            other => format!("verdict.{}", other.kind()),
-        }
-    }
 }
 
 /// The verdict for `person` at `server_now`.
@@ -215,6 +173,26 @@ pub fn evaluate_input(
         Ok(person) => evaluate(campaign, &person, server_now),
         Err(errors) => Verdict::Invalid { errors },
     }
+}
+
+/// The join rule, the same in the widget (before it offers the button) and the server (before
+/// it issues a ticket): the verdict at `server_now`, or at the queue's opening while the opening
+/// is still ahead (a join before the opening enters the fair pre-queue and is judged at the
+/// opening instant). Only [`Verdict::EligibleNow`] may join.
+pub fn join_verdict(
+    campaign: &Campaign,
+    input: &PersonInput,
+    server_now: OffsetDateTime,
+) -> Verdict {
+    evaluate_input(campaign, input, server_now.max(campaign.opens_at))
+}
+
+/// Whether [`join_verdict`] lets this person join.
+pub fn may_join(campaign: &Campaign, input: &PersonInput, server_now: OffsetDateTime) -> bool {
+    matches!(
+        join_verdict(campaign, input, server_now),
+        Verdict::EligibleNow { .. }
+    )
 }
 
 #[cfg(test)]
@@ -365,10 +343,6 @@ mod tests {
         assert_eq!(
             json,
             r#"{"kind":"not_eligible","reason":{"code":"no_cohort_for_birth_date"}}"#
-        );
-        assert_eq!(
-            not_eligible.message_key(),
-            "verdict.not_eligible.no_cohort_for_birth_date"
         );
         assert_eq!(
             serde_json::from_str::<Verdict>(&json).unwrap(),

@@ -1,26 +1,44 @@
-//! Fairline core: everything the widget and the server must agree on, as pure Rust.
+//! Fairline core: everything the widget, the server and the simulator must agree on — types and
+//! behaviour — as pure Rust.
 //!
 //! This crate imports no web, server or database crate and never reads a clock or a random
 //! source of its own: time and randomness are passed in. It is compiled natively for the server
 //! and the simulator, and to `wasm32-unknown-unknown` for the widget, and its test suite runs on
 //! both targets.
+//!
+//! # Layers
+//!
+//! The modules below are declared in layer order, and a module imports only modules declared
+//! before it, so core has no import circles (`cargo xtask test lint` checks this):
+//!
+//! 1. **types**: [`person`] (citizen input), [`campaign`] (rules as data), [`rng`], [`clock`],
+//!    [`wire`] (what travels), [`token`];
+//! 2. **rules and verdicts**: [`eligibility`], [`booking`] (wire types that carry verdicts),
+//!    [`draw`] (the fair pre-queue), [`poll`] (the polling policy);
+//! 3. **behaviour derived from them**, shared by widget, server and simulator: [`position`],
+//!    [`estimate`], [`sampler`] (the published admission rate), [`schedule`] (one waiter's poll
+//!    bookkeeping);
+//! 4. **errors on top**: [`error`] names every layer's failures as one [`error::ErrorCode`].
 
-// Campaigns, citizen input, eligibility and the campaign check.
+// 1. Types.
 pub mod campaign;
-pub mod check;
-pub mod eligibility;
-pub mod error;
-pub mod person;
-
-// Queue maths: wire types, fair draw, position, wait estimate, polling and the server clock.
 pub mod clock;
-pub mod draw;
-pub mod estimate;
-pub mod poll;
-pub mod position;
+pub mod person;
 pub mod rng;
+pub mod token;
 pub mod wire;
 
-// Booking wire types and the token form of signed claims.
+// 2. Rules and verdicts.
 pub mod booking;
-pub mod token;
+pub mod draw;
+pub mod eligibility;
+pub mod poll;
+
+// 3. Behaviour derived from the rules.
+pub mod estimate;
+pub mod position;
+pub mod sampler;
+pub mod schedule;
+
+// 4. Errors on top.
+pub mod error;

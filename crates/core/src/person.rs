@@ -8,8 +8,6 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
-use crate::error::ApiError;
-
 /// Longest raw value (in bytes) any field accepts before it is even looked at.
 pub const MAX_RAW_FIELD_BYTES: usize = 256;
 /// Longest name, in characters, after spaces are collapsed.
@@ -101,33 +99,19 @@ impl FieldErrorCode {
     }
 }
 
-/// One rejected field: a stable code, the field, and the key of the message the widget shows.
+/// One rejected field: a stable code and the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// Stable machine code.
     pub code: FieldErrorCode,
     /// The field at fault.
     pub field: Field,
-    /// Message key in the widget's catalogue: `error.{field}.{code}`.
-    pub message_key: String,
 }
 
 impl FieldError {
-    /// The error `code` on `field`, with its message key.
+    /// The error `code` on `field`.
     pub fn new(field: Field, code: FieldErrorCode) -> Self {
-        Self {
-            code,
-            field,
-            message_key: format!("error.{}.{}", field.as_str(), code.as_str()),
-        }
-    }
-}
-
-impl From<&FieldError> for ApiError {
-    fn from(error: &FieldError) -> Self {
-        let mut api_error = ApiError::new(error.code.as_str()).with_field(error.field.as_str());
-        api_error.message_key.clone_from(&error.message_key);
-        api_error
+        Self { code, field }
     }
 }
 
@@ -767,13 +751,7 @@ mod tests {
             fields,
             ["name", "birth_date", "mobile", "resident_number_front"]
         );
-        assert_eq!(
-            errors[1].message_key,
-            "error.birth_date.date_not_a_calendar_date"
-        );
-        let api = ApiError::from(&errors[1]);
-        assert_eq!(api.field.as_deref(), Some("birth_date"));
-        assert_eq!(api.code, "date_not_a_calendar_date");
+        assert_eq!(errors[1].code, FieldErrorCode::DateNotACalendarDate);
     }
 
     #[test]

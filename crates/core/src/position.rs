@@ -6,7 +6,6 @@
 //! bound for any later moment (a cached document can be a few seconds old).
 
 use crate::draw::{DrawError, PreQueueDraw};
-use crate::error::ApiError;
 use crate::wire::{QueuePlace, QueueState, TicketClaims};
 
 /// Where a ticket holder stands.
@@ -33,25 +32,19 @@ pub enum PositionError {
 }
 
 impl PositionError {
-    /// The stable machine code for this error.
-    pub fn code(self) -> &'static str {
+    /// What is wrong, in words for logs and test failures.
+    pub fn describe(self) -> &'static str {
         match self {
-            PositionError::CampaignMismatch => "ticket_campaign_mismatch",
-            PositionError::IndexOutsideDraw => "ticket_index_outside_draw",
-            PositionError::Draw(error) => error.code(),
+            PositionError::CampaignMismatch => "the ticket is for another campaign",
+            PositionError::IndexOutsideDraw => "the pre-queue index is outside the draw",
+            PositionError::Draw(error) => error.describe(),
         }
-    }
-}
-
-impl From<PositionError> for ApiError {
-    fn from(error: PositionError) -> Self {
-        ApiError::new(error.code())
     }
 }
 
 impl std::fmt::Display for PositionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
+        f.write_str(self.describe())
     }
 }
 
@@ -202,6 +195,6 @@ mod tests {
         let mut foreign = t.clone();
         foreign.campaign_id = "other".into();
         let error = position(&foreign, &state(None, None, 0)).unwrap_err();
-        assert_eq!(ApiError::from(error).code, "ticket_campaign_mismatch");
+        assert_eq!(error, PositionError::CampaignMismatch);
     }
 }

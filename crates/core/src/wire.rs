@@ -13,6 +13,8 @@
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::campaign::Names;
+
 /// Claims the server signs. The canonical bytes are the compact JSON of the claims, with fields in
 /// declaration order (serde_json writes struct fields in that order and adds no whitespace), so
 /// signing the bytes a verifier re-derives from the parsed claims gives the same MAC.
@@ -195,6 +197,56 @@ pub struct AdmitResponse {
     pub admission: Signed<AdmissionClaims>,
     /// How many more extensions the holder may ask for.
     pub extensions_left: u32,
+}
+
+/// `GET /v1/health`'s status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    /// The server answers.
+    Ok,
+}
+
+/// `GET /v1/health`: liveness and the server time widgets sample their clock offset from.
+/// Never cached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always [`HealthStatus::Ok`] when the server answers.
+    pub status: HealthStatus,
+    /// Server time (the rehearsed time during a rehearsal).
+    #[serde(with = "time::serde::rfc3339")]
+    pub server_time: OffsetDateTime,
+    /// The service runs a rehearsal clock (`--rehearse-at`), so every device clock differs from
+    /// `server_time` on purpose.
+    #[serde(default)]
+    pub rehearsal: bool,
+}
+
+/// One entry of `GET /v1/campaigns` (a widget with no campaign id takes the first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignSummary {
+    /// The campaign id.
+    pub id: String,
+    /// Its names.
+    pub names: Names,
+}
+
+/// The operator's view of admission, answered by every admin control (pause, resume, rate).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AdmissionControls {
+    /// Admission is paused.
+    pub paused: bool,
+    /// The configured admission rate, per second.
+    pub rate_per_second: f64,
+    /// Ranks `0..admitted_through` may be admitted.
+    pub admitted_through: u64,
+}
+
+/// `POST /v1/admin/campaigns/{id}/rate` body.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RateChange {
+    /// Admissions per second (0 < rate ≤ 100 000).
+    pub per_second: f64,
 }
 
 /// Lower-case hex of `bytes`.

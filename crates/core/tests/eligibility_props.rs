@@ -123,10 +123,9 @@ proptest! {
             if let Verdict::Invalid { errors } = &verdict {
                 prop_assert!(!errors.is_empty());
                 for error in errors {
-                    prop_assert_eq!(
-                        &error.message_key,
-                        &format!("error.{}.{}", error.field.as_str(), error.code.as_str())
-                    );
+                    let api = fairline_core::error::ApiError::from(error);
+                    prop_assert_eq!(api.code.as_str(), error.code.as_str());
+                    prop_assert_eq!(api.field.as_deref(), Some(error.field.as_str()));
                 }
             }
         }

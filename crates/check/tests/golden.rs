@@ -7,8 +7,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use fairline_check::check_campaign;
 use fairline_core::campaign::Campaign;
-use fairline_core::check::check_campaign;
 
 const KOREAN: &str = include_str!("../../../campaigns/kr-covid19-2021-07.toml");
 const KOREAN_GOLDEN: &str = include_str!("golden/kr-covid19-2021-07.check.txt");

@@ -1,0 +1,116 @@
+//! The admission-rate sampler: how the server measures the rate it publishes in the queue state
+//! document, the one implementation the server and the simulator both run.
+//!
+//! The sampler keeps one reading of `admitted_through` per [`SAMPLE_EVERY_MS`] over the last
+//! [`RATE_WINDOW_MS`] and publishes [`crate::estimate::measure_admission_rate`] over them once
+//! it has two readings.
+//!
+//! # Usage
+//!
+//! ```
+//! use fairline_core::sampler::RateSampler;
+//!
+//! let mut sampler = RateSampler::new();
+//! assert!(sampler.published().is_none());
+//! for second in 0..=10 {
+//!     sampler.record(second * 1000, (second * 5) as u64); // 5 admissions a second
+//! }
+//! let rate = sampler.published().unwrap();
+//! assert!((rate.per_second - 5.0).abs() < 1e-9);
+//! ```
+
+use std::collections::VecDeque;
+
+use crate::estimate::{measure_admission_rate, Observation};
+use crate::wire::AdmissionRate;
+
+/// The sampler keeps at most one reading per this many milliseconds.
+pub const SAMPLE_EVERY_MS: i64 = 1_000;
+/// Readings older than this behind the newest are dropped.
+pub const RATE_WINDOW_MS: i64 = 60_000;
+
+/// Readings of `admitted_through` over the recent window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RateSampler {
+    recent: VecDeque<Observation>,
+}
+
+impl RateSampler {
+    /// An empty sampler.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Offers the reading `admitted_through` at server time `now_ms`. It is kept when at least
+    /// [`SAMPLE_EVERY_MS`] have passed since the newest kept reading (or it is the first);
+    /// readings older than [`RATE_WINDOW_MS`] are then dropped. Returns whether it was kept.
+    pub fn record(&mut self, now_ms: i64, admitted_through: u64) -> bool {
+        let newest = self.recent.back().map(|o| o.server_time_ms);
+        if newest.is_some_and(|time| now_ms - time < SAMPLE_EVERY_MS) {
+            return false;
+        }
+        self.recent.push_back(Observation {
+            server_time_ms: now_ms,
+            admitted_through,
+        });
+        while self
+            .recent
+            .front()
+            .is_some_and(|o| now_ms - o.server_time_ms > RATE_WINDOW_MS)
+        {
+            self.recent.pop_front();
+        }
+        true
+    }
+
+    /// The rate to publish, once there are two readings.
+    pub fn published(&self) -> Option<AdmissionRate> {
+        let (front, back) = self.recent.as_slices();
+        if back.is_empty() {
+            measure_admission_rate(front)
+        } else {
+            let samples: Vec<Observation> = self.recent.iter().copied().collect();
+            measure_admission_rate(&samples)
+        }
+    }
+
+    /// The readings kept, oldest first.
+    pub fn readings(&self) -> impl Iterator<Item = &Observation> {
+        self.recent.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn keeps_one_reading_a_second_over_the_window() {
+        let mut sampler = RateSampler::new();
+        assert!(sampler.record(0, 0));
+        assert!(!sampler.record(400, 1), "too soon after the last reading");
+        assert!(sampler.record(1_000, 2));
+        for second in 2..=120 {
+            sampler.record(second * 1_000, (second * 2) as u64);
+        }
+        let readings: Vec<_> = sampler.readings().collect();
+        assert_eq!(readings.len(), 61, "60 s of readings, both ends kept");
+        assert_eq!(readings[0].server_time_ms, 60_000);
+        let rate = sampler.published().unwrap();
+        assert!((rate.per_second - 2.0).abs() < 1e-9);
+        assert_eq!(rate.window_s, 60);
+    }
+
+    #[test]
+    fn publishes_nothing_before_two_readings() {
+        let mut sampler = RateSampler::new();
+        assert_eq!(sampler.published(), None);
+        sampler.record(5_000, 10);
+        assert_eq!(sampler.published(), None);
+        sampler.record(6_000, 12);
+        assert!(sampler.published().is_some());
+    }
+}
