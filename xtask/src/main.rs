@@ -10,6 +10,7 @@
 
 mod bench;
 mod demo;
+mod layers;
 mod run;
 mod setup;
 mod stages;

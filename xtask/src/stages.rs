@@ -86,7 +86,8 @@ pub fn run(requested: &[String]) -> Result<(), String> {
     }
 }
 
-/// `cargo fmt --check` and clippy with `-D warnings` on native and on wasm32.
+/// Core's layers ([`crate::layers`]), `cargo fmt --check`, and clippy with `-D warnings` on
+/// native and on wasm32.
 fn lint() -> Result<Counts, String> {
     let checks: [&[&str]; 3] = [
         &["fmt", "--all", "--check"],
@@ -103,6 +104,8 @@ fn lint() -> Result<Counts, String> {
             "-p",
             "fairline-core",
             "-p",
+            "fairline-check",
+            "-p",
             "fairline-widget",
             "--target",
             "wasm32-unknown-unknown",
@@ -113,6 +116,14 @@ fn lint() -> Result<Counts, String> {
         ],
     ];
     let mut counts = Counts::default();
+    println!("$ core layers: no upward module import, no web/server/database crate in its tree");
+    match crate::layers::check(&run::repo_root()) {
+        Ok(()) => counts.passed += 1,
+        Err(message) => {
+            println!("lint check failed: core layers:\n{message}");
+            counts.failed += 1;
+        }
+    }
     for args in checks {
         match run::status(command("cargo").args(args)) {
             Ok(()) => counts.passed += 1,
@@ -131,7 +142,7 @@ fn native() -> Result<Counts, String> {
 }
 
 /// Packages whose tests also run compiled to wasm32 (never the server: tokio does not build there).
-const WASM_PACKAGES: [&str; 2] = ["fairline-core", "fairline-widget"];
+const WASM_PACKAGES: [&str; 3] = ["fairline-core", "fairline-check", "fairline-widget"];
 
 /// Core's suite and the widget's component tests compiled to wasm32, run in headless Chromium
 /// through wasm-bindgen-test-runner and chromedriver; one line per package.

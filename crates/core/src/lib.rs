@@ -8,8 +8,10 @@
 //!
 //! # Layers
 //!
-//! The modules below are declared in layer order, and a module imports only modules declared
-//! before it, so core has no import circles (`cargo xtask test lint` checks this):
+//! The modules below are declared in layers, lowest first (one blank-line-separated run a layer).
+//! A module imports only modules of its own layer or a lower one, and never in a circle
+//! (`cargo xtask test lint` checks both, and that core's dependency tree holds no web, server or
+//! database crate):
 //!
 //! 1. **types**: [`person`] (citizen input), [`campaign`] (rules as data), [`rng`], [`clock`],
 //!    [`wire`] (what travels), [`token`];
