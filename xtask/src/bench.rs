@@ -27,6 +27,7 @@ use std::{
 use crate::{
     run::{self, command, output, repo_root},
     setup,
+    size::{first_load_size, FirstLoad},
 };
 
 /// Debian packages the benchmarks use.
@@ -565,57 +566,6 @@ fn parse_booking_load(printed: &str) -> Option<BookingBench> {
         seen += 1;
     }
     (seen == 6 && parsed.health_per_s > 0.0).then_some(parsed)
-}
-
-/// The files of a first load: raw and brotli sizes.
-struct FirstLoad {
-    /// `(file name, raw bytes, brotli bytes)`.
-    files: Vec<(String, u64, u64)>,
-}
-
-impl FirstLoad {
-    fn raw_bytes(&self) -> u64 {
-        self.files.iter().map(|(_, raw, _)| raw).sum()
-    }
-
-    fn brotli_bytes(&self) -> u64 {
-        self.files.iter().map(|(_, _, brotli)| brotli).sum()
-    }
-}
-
-/// The `.wasm`, `.js`, `.css` and `index.html` Trunk wrote to `dist`, each compressed with
-/// `brotli -q 11` as a server would send it.
-fn first_load_size(dist: &Path) -> Result<FirstLoad, String> {
-    let listing = fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
-    let mut files = Vec::new();
-    for entry in listing.map_while(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let loaded_first = name == "index.html"
-            || [".wasm", ".js", ".css"]
-                .iter()
-                .any(|extension| name.ends_with(extension));
-        if !loaded_first || !entry.path().is_file() {
-            continue;
-        }
-        let raw = entry.metadata().map_err(|e| e.to_string())?.len();
-        let compressed = command("brotli")
-            .args(["-q", "11", "-c"])
-            .arg(entry.path())
-            .output()
-            .map_err(|e| format!("brotli could not start: {e}"))?;
-        if !compressed.status.success() {
-            return Err(format!("brotli failed on {name}"));
-        }
-        files.push((name, raw, compressed.stdout.len() as u64));
-    }
-    files.sort();
-    if !files.iter().any(|(name, _, _)| name.ends_with(".wasm")) {
-        return Err(format!("no .wasm in {}", dist.display()));
-    }
-    for (name, raw, brotli) in &files {
-        println!("{name}: {raw} bytes, {brotli} bytes in brotli");
-    }
-    Ok(FirstLoad { files })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ mod demo;
 mod layers;
 mod run;
 mod setup;
+mod size;
 mod stages;
 
 use std::process::ExitCode;

@@ -5,8 +5,8 @@ use crate::run::{self, command, output, repo_root};
 
 /// Trunk's version: 0.22 needs a newer rustc than the stable toolchain here.
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages for the browser tests.
-const DEBIAN_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
+/// Debian packages for the browser tests (and `brotli` for the first-load size budget).
+const DEBIAN_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "fonts-noto-cjk", "brotli"];
 
 /// Checks every tool and installs the missing ones.
 pub fn ensure_all() -> Result<(), String> {

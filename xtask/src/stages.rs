@@ -169,18 +169,34 @@ fn wasm(details: &mut Vec<String>) -> Result<Counts, String> {
     Ok(total)
 }
 
-/// The release widget, a debug server, and the Playwright suite in `e2e/`.
+/// The release widget and its first-load size against the budget, a debug server, and the
+/// Playwright suite in `e2e/`.
 fn e2e() -> Result<Counts, String> {
     build_widget_release()?;
+    let mut budget = Counts::default();
+    match crate::size::check_budget(&run::repo_root().join("dist")) {
+        Ok(line) => {
+            println!("size budget: {line}");
+            budget.passed += 1;
+        }
+        Err(message) => {
+            println!("size budget FAILED: {message}");
+            budget.failed += 1;
+        }
+    }
     run::status(command("cargo").args(["build", "-p", "fairline-server"]))?;
     let server = run::repo_root().join("target/debug/fairline-server");
-    counted(
+    let browser = counted(
         command("node")
             .args(["--test", "--test-concurrency=1", "e2e/"])
             .env("FAIRLINE_SERVER_BIN", server)
             .env("FAIRLINE_DIST", run::repo_root().join("dist"))
             .env("CHROMIUM_ARGS", CHROMIUM_ARGS),
-    )
+    )?;
+    Ok(Counts {
+        passed: browser.passed + budget.passed,
+        failed: browser.failed + budget.failed,
+    })
 }
 
 /// `trunk build --release` into `dist/` (offline, pinned tools; wasm-opt from npm's binaryen).
