@@ -65,6 +65,44 @@ pub fn first_load_size(dist: &Path) -> Result<FirstLoad, String> {
     Ok(FirstLoad { files })
 }
 
+/// File endings worth compressing ahead of time (the hashed widget files and the HTML).
+const PRECOMPRESSED: [&str; 5] = [".wasm", ".js", ".css", ".html", ".svg"];
+
+/// Writes `NAME.br` (`brotli -q 11`) and `NAME.gz` (`gzip -9 -n`) beside every file in `dist`
+/// worth compressing, so the server sends them precompressed instead of compressing per request.
+pub fn precompress(dist: &Path) -> Result<(), String> {
+    let listing = fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
+    let mut written = 0;
+    for entry in listing.map_while(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !path.is_file() || !PRECOMPRESSED.iter().any(|end| name.ends_with(end)) {
+            continue;
+        }
+        for (program, args, suffix) in [
+            ("brotli", &["-q", "11", "-c"][..], "br"),
+            ("gzip", &["-9", "-n", "-c"][..], "gz"),
+        ] {
+            let compressed = command(program)
+                .args(args)
+                .arg(&path)
+                .output()
+                .map_err(|e| format!("{program} could not start: {e}"))?;
+            if !compressed.status.success() {
+                return Err(format!("{program} failed on {name}"));
+            }
+            fs::write(dist.join(format!("{name}.{suffix}")), &compressed.stdout)
+                .map_err(|e| format!("cannot write {name}.{suffix}: {e}"))?;
+            written += 1;
+        }
+    }
+    println!(
+        "precompressed: {written} files (.br and .gz) in {}",
+        dist.display()
+    );
+    Ok(())
+}
+
 /// The budget in `text` (the contents of [`BUDGET_FILE`]).
 pub fn parse_budget(text: &str) -> Result<u64, String> {
     for line in text.lines() {

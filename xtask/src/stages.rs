@@ -199,9 +199,11 @@ fn e2e() -> Result<Counts, String> {
     })
 }
 
-/// `trunk build --release` into `dist/` (offline, pinned tools; wasm-opt from npm's binaryen).
+/// `trunk build --release` into `dist/` (offline, pinned tools; wasm-opt from npm's binaryen),
+/// then the `.br` and `.gz` copies the server sends.
 pub fn build_widget_release() -> Result<(), String> {
-    run::status(command("trunk").args(["build", "--release"]))
+    run::status(command("trunk").args(["build", "--release"]))?;
+    crate::size::precompress(&run::repo_root().join("dist"))
 }
 
 /// Runs a test command, echoing its output, and adds up the counts its runner reports.
