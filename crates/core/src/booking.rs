@@ -8,6 +8,7 @@ use crate::{campaign::Names, eligibility::Verdict, person::PersonInput};
 
 /// `POST /v1/campaigns/{id}/eligibility` answer: core's verdict at server time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EligibilityResponse {
     /// The verdict the server reached.
     pub verdict: Verdict,
@@ -15,11 +16,13 @@ pub struct EligibilityResponse {
     pub rules_version: String,
     /// Server time of the decision.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub server_time: OffsetDateTime,
 }
 
 /// One site as listed by `GET /v1/campaigns/{id}/sites`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteSummary {
     /// Site id.
     pub id: String,
@@ -35,9 +38,11 @@ pub struct SiteSummary {
 
 /// A local day at a site and whether any place is left that day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayOpen {
     /// The local day (`YYYY-MM-DD`).
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub day: Date,
     /// Places left over all of the day's slots.
     pub remaining: u32,
@@ -45,11 +50,13 @@ pub struct DayOpen {
 
 /// `GET /v1/campaigns/{id}/sites/{site}/days/{YYYY-MM-DD}`: the slots of one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayAvailability {
     /// Site id.
     pub site_id: String,
     /// The local day.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub day: Date,
     /// Slots in time order.
     pub slots: Vec<SlotAvailability>,
@@ -57,12 +64,15 @@ pub struct DayAvailability {
 
 /// A slot and how many places it has left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotAvailability {
     /// Start (campaign offset).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: OffsetDateTime,
     /// End.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: OffsetDateTime,
     /// Places in total.
     pub capacity: u32,
@@ -73,6 +83,7 @@ pub struct SlotAvailability {
 /// `POST /v1/campaigns/{id}/bookings` body (with `Authorization: Bearer <admission token>` and
 /// an `Idempotency-Key` header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingRequest {
     /// The person, as declared when joining (eligibility is checked again).
     pub person: PersonInput,
@@ -80,12 +91,14 @@ pub struct BookingRequest {
     pub site_id: String,
     /// Which slot, by its start.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: OffsetDateTime,
 }
 
 /// Whether a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BookingStatus {
     /// The place is held.
     Confirmed,
@@ -95,6 +108,7 @@ pub enum BookingStatus {
 
 /// A booking as the server stores and shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Booking {
     /// Short reference the citizen quotes, e.g. `FL-7K3M-Q9XD`.
     pub reference: String,
@@ -104,9 +118,11 @@ pub struct Booking {
     pub site_id: String,
     /// Slot start.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: OffsetDateTime,
     /// Slot end.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: OffsetDateTime,
     /// The admission that allowed this booking.
     pub admission_id: String,
@@ -114,6 +130,7 @@ pub struct Booking {
     pub status: BookingStatus,
     /// When it was made (server time).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: OffsetDateTime,
 }
 
@@ -121,6 +138,7 @@ pub struct Booking {
 /// cancel it (`Fairline-Booking-Secret` header). A retry with the same `Idempotency-Key` gets
 /// the same receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingReceipt {
     /// The booking.
     pub booking: Booking,

@@ -24,6 +24,7 @@ time::serde::format_description!(clock_time, Time, "[hour]:[minute]");
 
 /// A name in the languages the widget speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Names {
     /// Korean.
     pub ko: String,
@@ -33,6 +34,7 @@ pub struct Names {
 
 /// A booking campaign: who may book, when, and where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Campaign {
     /// Stable identifier used in URLs, e.g. `kr-covid19-2021-07`.
     pub id: String,
@@ -40,6 +42,7 @@ pub struct Campaign {
     pub names: Names,
     /// When the queue opens, with its UTC offset (normally the earliest window's opening).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub opens_at: OffsetDateTime,
     /// The campaign's local UTC offset: days, tables and verdict times are in it. When absent,
     /// the offset `opens_at` is written with.
@@ -48,6 +51,7 @@ pub struct Campaign {
         with = "utc_offset_text::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "+09:00"))]
     pub utc_offset: Option<UtcOffset>,
     /// The span every booking window must lie within.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,34 +76,43 @@ pub struct Campaign {
 
 /// The campaign period: `[starts_at, ends_at)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     /// Start, inclusive.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: OffsetDateTime,
     /// End, exclusive.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: OffsetDateTime,
 }
 
 /// The birth dates a campaign declares it covers, both ends inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     /// First covered birth date.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub born_from: Date,
     /// Last covered birth date.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub born_through: Date,
 }
 
 /// An inclusive range of birth dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BirthDateRange {
     /// First birth date in the range.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub from: Date,
     /// Last birth date in the range.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub through: Date,
 }
 
@@ -112,6 +125,7 @@ impl BirthDateRange {
 
 /// International ages `min..=max` completed on the reference date `on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgeRange {
     /// Youngest age, inclusive.
     pub min: u16,
@@ -119,6 +133,7 @@ pub struct AgeRange {
     pub max: u16,
     /// The day ages are counted on.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub on: Date,
 }
 
@@ -155,12 +170,15 @@ fn years_before(date: Date, years: i32) -> Option<Date> {
 
 /// A booking window `[opens, closes)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Window {
     /// First instant booking is possible.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub opens: OffsetDateTime,
     /// First instant booking is no longer possible.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub closes: OffsetDateTime,
 }
 
@@ -176,14 +194,17 @@ pub type DigitsWindow<'a> = (Option<&'a [u8]>, Window);
 
 /// One day of a rota: the birth-date last digits that may book in this window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RotaDay {
     /// Last digits of the day of birth (0–9).
     pub last_digits: Vec<u8>,
     /// First instant these digits may book.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub opens: OffsetDateTime,
     /// First instant they no longer may.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub closes: OffsetDateTime,
 }
 
@@ -202,6 +223,7 @@ impl RotaDay {
 /// Exactly one of `born` and `ages` says who is in it, and exactly one of `window` and `rota`
 /// says when they book; `check` reports a cohort that breaks this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cohort {
     /// Stable identifier, e.g. `age-53-54`.
     pub id: String,
@@ -264,6 +286,7 @@ impl Cohort {
 
 /// A vaccination centre, office or other place people book into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Site {
     /// Stable identifier.
     pub id: String,
@@ -275,9 +298,11 @@ pub struct Site {
     pub address: Names,
     /// First day with appointments.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub first_day: Date,
     /// Last day with appointments.
     #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub last_day: Date,
     /// The slots offered on each of those days.
     pub slots: Vec<SlotTemplate>,
@@ -285,9 +310,11 @@ pub struct Site {
 
 /// A slot offered every day a site is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotTemplate {
     /// Local start time, `"HH:MM"`.
     #[serde(with = "clock_time")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:30"))]
     pub starts: Time,
     /// Length in minutes.
     pub minutes: u16,
@@ -297,12 +324,15 @@ pub struct SlotTemplate {
 
 /// One concrete slot on one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Slot {
     /// Start.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: OffsetDateTime,
     /// End.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: OffsetDateTime,
     /// How many people it takes.
     pub capacity: u32,
@@ -331,6 +361,7 @@ impl Site {
 /// The kind of a verdict, without its details (what a campaign example expects).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VerdictKind {
     /// May book now.
     EligibleNow,
@@ -365,6 +396,7 @@ impl std::fmt::Display for VerdictKind {
 
 /// A case the campaign promises: this person at this instant gets this kind of verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Example {
     /// What the example shows, in a few words.
     pub name: String,
@@ -375,6 +407,7 @@ pub struct Example {
     pub resident_number_front: Option<String>,
     /// The server time of the evaluation.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: OffsetDateTime,
     /// The expected verdict kind.
     pub expect: VerdictKind,

@@ -17,6 +17,7 @@ use crate::person::{Field, FieldError, FieldErrorCode, Person, PersonInput};
 /// What a person may do at a given server time, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Verdict {
     /// The person may book now, until `closes_at`.
     EligibleNow {
@@ -24,6 +25,7 @@ pub enum Verdict {
         cohort: String,
         /// When their window closes.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         closes_at: OffsetDateTime,
     },
     /// The person's window opens at `opens_at`.
@@ -32,6 +34,7 @@ pub enum Verdict {
         cohort: String,
         /// When their window opens.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         opens_at: OffsetDateTime,
     },
     /// The person's window closed at `closed_at`.
@@ -40,6 +43,7 @@ pub enum Verdict {
         cohort: String,
         /// When their window closed.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         closed_at: OffsetDateTime,
     },
     /// The campaign is not for this person.
@@ -57,6 +61,7 @@ pub enum Verdict {
 /// Why a campaign is not for someone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NotEligibleReason {
     /// No cohort takes this date of birth.
     NoCohortForBirthDate,

@@ -238,7 +238,6 @@ pub struct ApiError {
     /// The server's eligibility verdict, when the request was refused because of it (join,
     /// book), so the widget can show it if it differs from its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub verdict: Option<Verdict>,
 }
 

@@ -20,6 +20,7 @@ pub const MAX_BIRTH_YEAR: i32 = 2199;
 /// The input fields a person declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Field {
     /// The person's name.
     Name,
@@ -46,6 +47,7 @@ impl Field {
 /// Stable codes for every way an input field can be rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FieldErrorCode {
     /// The field is empty (or only spaces).
     Required,
@@ -101,6 +103,7 @@ impl FieldErrorCode {
 
 /// One rejected field: a stable code and the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// Stable machine code.
     pub code: FieldErrorCode,
@@ -485,6 +488,7 @@ impl From<ResidentNumberFront> for String {
 
 /// What a citizen typed, as raw strings (a form, or the JSON body of a join request).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     /// Name as typed.
     #[serde(default)]

@@ -29,6 +29,7 @@ pub trait Claims: Serialize + DeserializeOwned {
 /// Claims together with the server's MAC over [`Claims::signing_bytes`] (lower-case hex).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound(serialize = "C: Serialize", deserialize = "C: DeserializeOwned"))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signed<C> {
     /// What the server vouches for.
     pub claims: C,
@@ -41,6 +42,7 @@ pub struct Signed<C> {
 /// drawn at the opening) or a rank (joined after the opening: pre-queue size + arrival order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum QueuePlace {
     /// Joined before the opening. The rank is `draw::PreQueueDraw::rank_of(index)` once the seed
     /// is revealed.
@@ -58,6 +60,7 @@ pub enum QueuePlace {
 /// The signed claims of a queue ticket. Joining again for the same person returns the same
 /// ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketClaims {
     /// Which server key signed this (keys rotate).
     pub key_id: String,
@@ -69,6 +72,7 @@ pub struct TicketClaims {
     pub person_key_hash: String,
     /// When the server issued the ticket (server time).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub issued_at: OffsetDateTime,
     /// Pre-queue index or rank.
     pub place: QueuePlace,
@@ -83,6 +87,7 @@ impl Claims for TicketClaims {}
 /// over the window (admissions divided by elapsed time) and `spread_per_second` is the
 /// time-weighted standard deviation of the per-interval rates around that mean.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionRate {
     /// Mean admissions per second over the window.
     pub per_second: f64,
@@ -95,6 +100,7 @@ pub struct AdmissionRate {
 /// The server's polling hints: the widget never polls the state document more often than every
 /// `min_s` seconds, nor (while visible and without a `Retry-After`) less often than every `max_s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PollHints {
     /// Floor between two polls, in seconds.
     pub min_s: u32,
@@ -115,6 +121,7 @@ impl Default for PollHints {
 /// `GET /v1/campaigns/{id}/queue/state`: one document, identical for every waiter and cacheable,
 /// from which each widget computes its own position and estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueState {
     /// The campaign this queue belongs to.
     pub campaign_id: String,
@@ -124,9 +131,11 @@ pub struct QueueState {
     /// Server time when the document was produced. A cached copy may be up to its `max-age`
     /// older than now.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub server_time: OffsetDateTime,
     /// When the queue opens (the pre-queue is drawn then).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub opens_at: OffsetDateTime,
     /// SHA-256 of the draw seed, lower-case hex, published before the opening.
     pub seed_commitment: String,
@@ -149,6 +158,7 @@ pub struct QueueState {
 
 /// `POST /v1/campaigns/{id}/queue` answer: the person's ticket (the same one on every rejoin).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JoinResponse {
     /// The signed ticket.
     pub ticket: Signed<TicketClaims>,
@@ -158,6 +168,7 @@ pub struct JoinResponse {
 
 /// The signed claims of an admission: a short-lived, single-use permission to book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionClaims {
     /// Which server key signed this.
     pub key_id: String,
@@ -171,9 +182,11 @@ pub struct AdmissionClaims {
     pub person_key_hash: String,
     /// When the admission was issued (server time).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub issued_at: OffsetDateTime,
     /// When it lapses unless extended (server time).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: OffsetDateTime,
     /// How many times the holder has extended it.
     pub extensions_used: u32,
@@ -185,6 +198,7 @@ impl Claims for AdmissionClaims {}
 /// ticket's rank is below `admitted_through` (the same [`crate::position::position`] check the
 /// widget runs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmitRequest {
     /// The holder's ticket.
     pub ticket: Signed<TicketClaims>,
@@ -192,6 +206,7 @@ pub struct AdmitRequest {
 
 /// Answer to an admit or extend request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmitResponse {
     /// The signed admission.
     pub admission: Signed<AdmissionClaims>,
@@ -202,6 +217,7 @@ pub struct AdmitResponse {
 /// `GET /v1/health`'s status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum HealthStatus {
     /// The server answers.
     Ok,
@@ -210,11 +226,13 @@ pub enum HealthStatus {
 /// `GET /v1/health`: liveness and the server time widgets sample their clock offset from.
 /// Never cached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// Always [`HealthStatus::Ok`] when the server answers.
     pub status: HealthStatus,
     /// Server time (the rehearsed time during a rehearsal).
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub server_time: OffsetDateTime,
     /// The service runs a rehearsal clock (`--rehearse-at`), so every device clock differs from
     /// `server_time` on purpose.
@@ -224,6 +242,7 @@ pub struct Health {
 
 /// One entry of `GET /v1/campaigns` (a widget with no campaign id takes the first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignSummary {
     /// The campaign id.
     pub id: String,
@@ -233,6 +252,7 @@ pub struct CampaignSummary {
 
 /// The operator's view of admission, answered by every admin control (pause, resume, rate).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdmissionControls {
     /// Admission is paused.
     pub paused: bool,
@@ -244,6 +264,7 @@ pub struct AdmissionControls {
 
 /// `POST /v1/admin/campaigns/{id}/rate` body.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateChange {
     /// Admissions per second (0 < rate ≤ 100 000).
     pub per_second: f64,

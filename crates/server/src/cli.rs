@@ -1,42 +1,44 @@
 //! The `serve` and `check` commands behind `main.rs`, kept here so tests can call them.
 
 use std::{
-    net::{IpAddr, SocketAddr},
+    net::SocketAddr,
     path::{Path, PathBuf},
     process::ExitCode,
     time::Duration,
 };
 
 use anyhow::{bail, Context};
-use fairline_core::{campaign::Campaign, check::check_campaign};
+use fairline_check::check_campaign;
+use fairline_core::campaign::Campaign;
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use crate::{clock::ServerClock, config::Tuning};
 
-/// What `fairline-server serve` was asked to do.
+/// What `fairline-server serve` was asked to do: its command-line options.
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
-    /// The campaign file.
+    /// The campaign file (TOML).
+    #[arg(long, value_name = "FILE")]
     pub campaign: PathBuf,
-    /// Where to listen.
+    /// Address to listen on; port 0 picks a free port (the bound address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// The built widget, if it is to be served.
+    /// Folder of the built widget to serve at `/`.
+    #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
-    /// Folder for the database and generated secrets.
+    /// Folder for the database and generated secrets (created if missing).
+    #[arg(long = "data", value_name = "DIR", default_value = "data")]
     pub data_dir: PathBuf,
-    /// Run the clock as if it were this instant (RFC 3339), ticking on.
-    pub rehearse_at: Option<String>,
-    /// Admissions per second.
-    pub admit_rate: f64,
-    /// Cap of claimed, unfinished admissions.
-    pub max_active: u32,
-    /// Partner origins allowed to call the API from browsers.
-    pub allowed_origins: Vec<String>,
-    /// A proxy whose `X-Forwarded-For` is trusted.
-    pub trusted_proxy: Option<IpAddr>,
-    /// Joins a client may burst.
-    pub join_burst: u32,
-    /// Concurrency bound of joins.
-    pub join_concurrency: usize,
+    /// Rehearse: run the server clock as if it were this RFC 3339 instant, ticking on.
+    #[arg(long = "rehearse-at", value_name = "INSTANT", value_parser = rfc3339_instant)]
+    pub rehearse_at: Option<OffsetDateTime>,
+    /// Admission, overload and embedding settings.
+    #[command(flatten)]
+    pub tuning: Tuning,
+}
+
+fn rfc3339_instant(text: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|_| format!("{text} is not an RFC 3339 instant"))
 }
 
 /// Reads and parses a campaign file, naming the file in any error.
@@ -79,28 +81,14 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
             options.campaign.display()
         );
     }
-    let clock = match &options.rehearse_at {
+    let clock = match options.rehearse_at {
         Some(instant) => {
-            let instant = OffsetDateTime::parse(instant, &Rfc3339)
-                .with_context(|| format!("--rehearse-at {instant} is not an RFC 3339 instant"))?;
             println!("rehearsal: the server clock starts at {instant}");
             ServerClock::rehearsing_from(instant)
         }
         None => ServerClock::real(),
     };
-    if !(options.admit_rate > 0.0 && options.admit_rate <= 100_000.0) {
-        bail!("--admit-rate must be above 0 and at most 100000");
-    }
-    let tuning = Tuning {
-        admit_rate_per_s: options.admit_rate,
-        max_active_admissions: options.max_active,
-        allowed_origins: options.allowed_origins.clone(),
-        trusted_proxy: options.trusted_proxy,
-        join_burst: options.join_burst,
-        join_concurrency: options.join_concurrency,
-        ..Tuning::default()
-    };
-    let state = crate::AppState::start(campaign, &options.data_dir, clock, tuning).await?;
+    let state = crate::AppState::start(campaign, &options.data_dir, clock, options.tuning).await?;
     let router = match &options.static_dir {
         Some(dir) => crate::app_with_static(state, dir),
         None => crate::app(state),

@@ -127,54 +127,74 @@ impl Secrets {
     }
 }
 
-/// How the waiting room admits people and protects itself.
-#[derive(Debug, Clone)]
+/// How the waiting room admits people and protects itself: the `serve` command's tuning options
+/// and their defaults, declared once here (`Tuning::default()` is what the command line gives
+/// when no option is written). Fields marked `skip` are not options.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Tuning {
-    /// Admissions per second the queue advances by.
+    /// Admissions per second.
+    #[arg(long = "admit-rate", value_name = "PER_SECOND", default_value_t = 5.0, value_parser = admit_rate)]
     pub admit_rate_per_s: f64,
-    /// At most this many admitted, unfinished sessions at once (the cap on advancing).
+    /// At most this many admitted, unfinished sessions.
+    #[arg(long = "max-active", value_name = "COUNT", default_value_t = 500)]
     pub max_active_admissions: u32,
     /// How long an admission lasts before it must be used or extended.
+    #[arg(skip = Duration::from_secs(300))]
     pub admission_ttl: Duration,
     /// How many times an admission may be extended.
+    #[arg(skip = 2u32)]
     pub max_extensions: u32,
     /// How long after a rank is reached its holder may still claim the admission.
+    #[arg(skip = Duration::from_secs(900))]
     pub claim_window: Duration,
     /// Concurrency bound for cacheable reads (campaign, state, sites).
+    #[arg(skip = 1024usize)]
     pub read_concurrency: usize,
-    /// Concurrency bound for joins and eligibility checks.
+    /// Concurrent joins before 503.
+    #[arg(long = "join-concurrency", value_name = "COUNT", default_value_t = 128)]
     pub join_concurrency: usize,
     /// Concurrency bound for admitted users (admit, extend, book, lookup, cancel).
+    #[arg(skip = 128usize)]
     pub booking_concurrency: usize,
-    /// Joins a client may burst before being limited.
+    /// Joins one client may burst before 429.
+    #[arg(long = "join-burst", value_name = "COUNT", default_value_t = 10)]
     pub join_burst: u32,
     /// Joins per second a client regains.
+    #[arg(skip = 0.5f64)]
     pub join_refill_per_s: f64,
-    /// A proxy whose `X-Forwarded-For` is trusted; none means the peer address is the client.
+    /// Trust `X-Forwarded-For` from this proxy address only.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
     pub trusted_proxy: Option<IpAddr>,
-    /// Partner origins allowed to call the API from a browser.
+    /// A partner origin allowed to call the API from a browser (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allowed_origins: Vec<String>,
     /// `max-age` of the queue state document, seconds (1–5).
+    #[arg(skip = 2u32)]
     pub state_max_age_s: u32,
 }
 
 impl Default for Tuning {
+    /// The command line's defaults.
     fn default() -> Self {
-        Self {
-            admit_rate_per_s: 5.0,
-            max_active_admissions: 500,
-            admission_ttl: Duration::from_secs(300),
-            max_extensions: 2,
-            claim_window: Duration::from_secs(900),
-            read_concurrency: 1024,
-            join_concurrency: 128,
-            booking_concurrency: 128,
-            join_burst: 10,
-            join_refill_per_s: 0.5,
-            trusted_proxy: None,
-            allowed_origins: Vec::new(),
-            state_max_age_s: 2,
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            tuning: Tuning,
         }
+        <Defaults as clap::Parser>::try_parse_from(["fairline-server"])
+            .unwrap_or_else(|error| error.exit())
+            .tuning
+    }
+}
+
+/// Highest admission rate, per second (the command line and operators alike).
+pub const MAX_ADMIT_RATE_PER_S: f64 = 100_000.0;
+
+/// `--admit-rate`: above 0 and at most [`MAX_ADMIT_RATE_PER_S`].
+fn admit_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate > 0.0 && rate <= MAX_ADMIT_RATE_PER_S => Ok(rate),
+        _ => Err("must be above 0 and at most 100000".to_owned()),
     }
 }
 
@@ -218,6 +238,20 @@ mod tests {
         assert_eq!(first.admin_token, second.admin_token);
         assert_eq!(first.person_key, second.person_key);
         assert_eq!(first.keyring.signing_key_id(), "k1");
+    }
+
+    #[test]
+    fn defaults_are_the_command_line_defaults() {
+        let tuning = Tuning::default();
+        assert_eq!(tuning.admit_rate_per_s, 5.0);
+        assert_eq!(tuning.max_active_admissions, 500);
+        assert_eq!(tuning.join_burst, 10);
+        assert_eq!(tuning.join_concurrency, 128);
+        assert_eq!(tuning.admission_ttl, Duration::from_secs(300));
+        assert_eq!(tuning.claim_window, Duration::from_secs(900));
+        assert!(tuning.allowed_origins.is_empty() && tuning.trusted_proxy.is_none());
+        assert!(admit_rate("0").is_err() && admit_rate("100001").is_err());
+        assert_eq!(admit_rate("12.5"), Ok(12.5));
     }
 
     #[test]

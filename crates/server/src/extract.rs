@@ -1,12 +1,20 @@
-//! Request extractors that turn every malformed input into a coded 4xx, never a 500.
+//! The request boundary: extractors that turn every malformed input into a coded 4xx, never a
+//! 500, and that hand handlers only what they have verified — a JSON body, the campaign named in
+//! the path, a ticket or an admission whose signature and campaign were checked, the operator.
 
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, Request},
-    http::{header::AUTHORIZATION, request::Parts, HeaderMap},
+    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, RawPathParams, Request},
+    http::{header::AUTHORIZATION, request::Parts},
+};
+use fairline_core::{
+    campaign::Campaign,
+    error::ErrorCode,
+    token,
+    wire::{AdmissionClaims, AdmitRequest, Claims, Signed, TicketClaims},
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::{error::AppError, identity::same_secret, signing::SignatureError, AppState};
 
 /// Largest request body accepted anywhere (bookings and joins are well under 2 KiB).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -31,24 +39,19 @@ where
 }
 
 fn json_rejection(rejection: &JsonRejection) -> AppError {
-    use axum::http::StatusCode;
     match rejection {
-        JsonRejection::JsonSyntaxError(_) => AppError::bad_request("malformed_json"),
-        JsonRejection::MissingJsonContentType(_) => {
-            AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_required")
-        }
+        JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson.into(),
+        JsonRejection::MissingJsonContentType(_) => ErrorCode::JsonRequired.into(),
         JsonRejection::JsonDataError(error) => {
-            let text = error.body_text();
-            let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
-            match field_in(&text) {
+            let error_text = error.body_text();
+            let error = AppError::from(ErrorCode::InvalidBody);
+            match field_in(&error_text) {
                 Some(field) => error.with_field(&field),
                 None => error,
             }
         }
-        JsonRejection::BytesRejection(_) => {
-            AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
-        }
-        _ => AppError::bad_request("malformed_json"),
+        JsonRejection::BytesRejection(_) => ErrorCode::BodyTooLarge.into(),
+        _ => ErrorCode::MalformedJson.into(),
     }
 }
 
@@ -66,8 +69,9 @@ fn field_in(text: &str) -> Option<String> {
 }
 
 /// The token after `Bearer ` in `Authorization`, if present.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
         .get(AUTHORIZATION)?
         .to_str()
         .ok()?
@@ -75,9 +79,139 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// A header as text, if present and readable.
-pub fn header_text<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts.headers.get(name)?.to_str().ok()
+impl From<SignatureError> for ErrorCode {
+    fn from(error: SignatureError) -> Self {
+        match error {
+            SignatureError::UnknownKey => ErrorCode::TokenUnknownKey,
+            SignatureError::BadSignature => ErrorCode::TokenBadSignature,
+        }
+    }
+}
+
+/// The campaign named by the path's `{campaign_id}`, or 404 `campaign_not_found`.
+async fn campaign_of<'a>(parts: &mut Parts, state: &'a AppState) -> Result<&'a Campaign, AppError> {
+    let params = RawPathParams::from_request_parts(parts, state).await;
+    campaign_named(params.ok().as_ref(), state)
+}
+
+fn campaign_named<'a>(
+    params: Option<&RawPathParams>,
+    state: &'a AppState,
+) -> Result<&'a Campaign, AppError> {
+    let named = params
+        .into_iter()
+        .flat_map(RawPathParams::iter)
+        .find(|(name, _)| *name == "campaign_id")
+        .map(|(_, value)| value);
+    let campaign = state.campaign();
+    match named {
+        Some(id) if id == campaign.id => Ok(campaign),
+        _ => Err(ErrorCode::CampaignNotFound.into()),
+    }
+}
+
+/// Checks signed claims' MAC with the key they name and their campaign.
+fn verify<C: Claims>(
+    state: &AppState,
+    signed: &Signed<C>,
+    key_id: &str,
+    campaign_id: &str,
+    campaign: &Campaign,
+) -> Result<(), AppError> {
+    state
+        .secrets()
+        .keyring
+        .verify(signed, key_id)
+        .map_err(|e| AppError::from(ErrorCode::from(e)))?;
+    if campaign_id != campaign.id {
+        return Err(ErrorCode::TokenWrongCampaign.into());
+    }
+    Ok(())
+}
+
+/// The ticket in an admit request's body (`{"ticket": …}`), its signature and campaign checked
+/// against the path's campaign.
+pub struct VerifiedTicket(pub Signed<TicketClaims>);
+
+impl FromRequest<AppState> for VerifiedTicket {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        // The body is read first, as for every handler that takes one: a malformed request is
+        // refused as such whatever its path says.
+        let (mut parts, body) = request.into_parts();
+        let params = RawPathParams::from_request_parts(&mut parts, state).await;
+        let JsonBody(AdmitRequest { ticket }) =
+            JsonBody::from_request(Request::from_parts(parts, body), state).await?;
+        let campaign = campaign_named(params.ok().as_ref(), state)?;
+        let claims = &ticket.claims;
+        verify(
+            state,
+            &ticket,
+            &claims.key_id,
+            &claims.campaign_id,
+            campaign,
+        )?;
+        Ok(Self(ticket))
+    }
+}
+
+/// The admission in `Authorization: Bearer …`, signature and campaign checked against the
+/// path's campaign (not yet whether it is used or lapsed: the store knows that).
+pub struct VerifiedAdmission(pub Signed<AdmissionClaims>);
+
+impl FromRequestParts<AppState> for VerifiedAdmission {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let campaign = campaign_of(parts, state).await?;
+        let raw = bearer(parts).ok_or(AppError::from(ErrorCode::AdmissionMissing))?;
+        let admission: Signed<AdmissionClaims> =
+            token::decode(raw).map_err(|_| AppError::from(ErrorCode::TokenMalformed))?;
+        let claims = &admission.claims;
+        verify(
+            state,
+            &admission,
+            &claims.key_id,
+            &claims.campaign_id,
+            campaign,
+        )?;
+        Ok(Self(admission))
+    }
+}
+
+/// The operator: `Authorization: Bearer <admin token>`, else 401 `admin_token_invalid`.
+pub struct AdminToken;
+
+impl FromRequestParts<AppState> for AdminToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        match bearer(parts) {
+            Some(token) if same_secret(token, &state.secrets().admin_token) => Ok(Self),
+            _ => Err(ErrorCode::AdminTokenInvalid.into()),
+        }
+    }
+}
+
+/// The header carrying a booking's secret.
+pub const BOOKING_SECRET_HEADER: &str = "fairline-booking-secret";
+
+/// The `Fairline-Booking-Secret` header, else 401 `booking_secret_missing` (whether it is the
+/// right secret depends on the booking).
+pub struct BookingSecret(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BookingSecret {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts
+            .headers
+            .get(BOOKING_SECRET_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(|secret| Self(secret.to_owned()))
+            .ok_or_else(|| ErrorCode::BookingSecretMissing.into())
+    }
 }
 
 #[cfg(test)]

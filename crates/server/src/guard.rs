@@ -18,12 +18,9 @@ use axum::{
 };
 use tokio::sync::Semaphore;
 
-use crate::{
-    config::Tuning,
-    error::{AppError, ErrorCode},
-    metrics::Metrics,
-    AppState,
-};
+use fairline_core::error::ErrorCode;
+
+use crate::{config::Tuning, error::AppError, metrics::Metrics, AppState};
 
 /// Seconds a shed client is told to wait.
 pub const SHED_RETRY_AFTER_S: u32 = 2;
@@ -76,12 +73,7 @@ pub async fn bound_concurrency(
 ) -> Response {
     let Ok(_permit) = state.limits().semaphore(class).try_acquire_owned() else {
         Metrics::bump(&state.metrics().shed);
-        return AppError::retry_later(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "overloaded",
-            SHED_RETRY_AFTER_S,
-        )
-        .into_response();
+        return AppError::retry_later(ErrorCode::Overloaded, SHED_RETRY_AFTER_S).into_response();
     };
     next.run(request).await
 }
@@ -156,8 +148,7 @@ pub async fn limit_joins(State(state): State<AppState>, request: Request, next: 
     let client = state.join_limiter().client(peer, forwarded);
     if let Err(wait) = state.join_limiter().take(client) {
         Metrics::bump(&state.metrics().shed);
-        return AppError::retry_later(StatusCode::TOO_MANY_REQUESTS, "too_many_joins", wait)
-            .into_response();
+        return AppError::retry_later(ErrorCode::TooManyJoins, wait).into_response();
     }
     next.run(request).await
 }
@@ -183,7 +174,7 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     if !state.tuning().allowed_origins.contains(&origin) {
-        return AppError::forbidden("origin_not_allowed").into_response();
+        return AppError::from(ErrorCode::OriginNotAllowed).into_response();
     }
     let preflight = request.method() == Method::OPTIONS;
     let mut response = if preflight {
@@ -222,7 +213,7 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
 /// Middleware: counts error responses by their code.
 pub async fn count_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if let Some(ErrorCode(code)) = response.extensions().get::<ErrorCode>() {
+    if let Some(&code) = response.extensions().get::<ErrorCode>() {
         state.metrics().count_error(code);
     }
     response

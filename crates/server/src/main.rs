@@ -4,13 +4,10 @@
 //! Run the demo with `cargo xtask demo`, or by hand:
 //! `fairline-server serve --campaign campaigns/kr-covid19-2021-07.toml --static dist`.
 
-use std::{
-    net::{IpAddr, SocketAddr},
-    path::PathBuf,
-    process::ExitCode,
-};
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
+use fairline_server::cli::ServeOptions;
 
 #[derive(Parser)]
 #[command(
@@ -26,41 +23,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (and the built widget, with --static) for one campaign.
-    Serve {
-        /// The campaign file (TOML).
-        #[arg(long)]
-        campaign: PathBuf,
-        /// Address to listen on; port 0 picks a free port (the bound address is printed).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// Folder of the built widget to serve at `/`.
-        #[arg(long = "static")]
-        static_dir: Option<PathBuf>,
-        /// Folder for the database and generated secrets (created if missing).
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
-        /// Rehearse: run the server clock as if it were this RFC 3339 instant, ticking on.
-        #[arg(long)]
-        rehearse_at: Option<String>,
-        /// Admissions per second.
-        #[arg(long, default_value_t = 5.0)]
-        admit_rate: f64,
-        /// At most this many admitted, unfinished sessions.
-        #[arg(long, default_value_t = 500)]
-        max_active: u32,
-        /// A partner origin allowed to call the API from a browser (repeatable).
-        #[arg(long = "allow-origin")]
-        allowed_origins: Vec<String>,
-        /// Trust `X-Forwarded-For` from this proxy address only.
-        #[arg(long)]
-        trusted_proxy: Option<IpAddr>,
-        /// Joins one client may burst before 429.
-        #[arg(long, default_value_t = 10)]
-        join_burst: u32,
-        /// Concurrent joins before 503.
-        #[arg(long, default_value_t = 128)]
-        join_concurrency: usize,
-    },
+    Serve(Box<ServeOptions>),
     /// Check a campaign file: print the cohort × day table and every finding.
     Check {
         /// The campaign file (TOML).
@@ -69,22 +32,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Check { file } => fairline_server::cli::check(&file),
-        Command::Serve {
-            campaign,
-            listen,
-            static_dir,
-            data,
-            rehearse_at,
-            admit_rate,
-            max_active,
-            allowed_origins,
-            trusted_proxy,
-            join_burst,
-            join_concurrency,
-        } => {
+        Command::Serve(options) => {
             fairline_server::telemetry::init();
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,
@@ -93,20 +43,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let options = fairline_server::cli::ServeOptions {
-                campaign,
-                listen,
-                static_dir,
-                data_dir: data,
-                rehearse_at,
-                admit_rate,
-                max_active,
-                allowed_origins,
-                trusted_proxy,
-                join_burst,
-                join_concurrency,
-            };
-            match runtime.block_on(fairline_server::cli::serve(options)) {
+            match runtime.block_on(fairline_server::cli::serve(*options)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");

@@ -1,6 +1,7 @@
 //! Prometheus counters: requests shed, bookings, admissions, errors by code; queue gauges are
 //! read from the queue when `/metrics` is scraped.
 
+use fairline_core::error::ErrorCode;
 use std::{
     collections::BTreeMap,
     fmt::Write,
@@ -21,17 +22,17 @@ pub struct Metrics {
     pub admissions: AtomicU64,
     /// Tickets issued (first joins).
     pub joins: AtomicU64,
-    errors: Mutex<BTreeMap<String, u64>>,
+    errors: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl Metrics {
     /// Counts one error response with `code`.
-    pub fn count_error(&self, code: &str) {
+    pub fn count_error(&self, code: ErrorCode) {
         let mut errors = self
             .errors
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *errors.entry(code.to_owned()).or_default() += 1;
+        *errors.entry(code.as_str()).or_default() += 1;
     }
 
     /// Adds one to a counter.

@@ -7,12 +7,12 @@
 //! Admission advances over them like over anyone else's place, and since the cap counts only
 //! admissions that were actually claimed, unheld or abandoned places never stall the queue.
 
-use std::{collections::VecDeque, sync::Mutex, time::Duration};
+use std::{sync::Mutex, time::Duration};
 
 use fairline_core::{
     draw::{commitment, PreQueueDraw},
-    estimate::{measure_admission_rate, Observation},
-    wire::{from_unix_ms, to_hex, AdmissionRate, PollHints, QueuePlace, QueueState},
+    sampler::RateSampler,
+    wire::{from_unix_ms, to_hex, PollHints, QueuePlace, QueueState},
 };
 use rand::RngCore;
 
@@ -20,10 +20,11 @@ use crate::{clock::ServerClock, config::Tuning, store::Store};
 
 /// Places taken from a counter per store round trip.
 pub const PLACE_BLOCK: u64 = 64;
-/// How often admission advances.
+/// How often admission advances (on a real or rehearsal clock).
 pub const TICK: Duration = Duration::from_millis(250);
-/// The window over which the published rate is measured.
-pub const RATE_WINDOW_MS: i64 = 60_000;
+/// The longest step one tick admits for, however long since the last (a clock that jumps
+/// forward must not admit a crowd at once).
+pub const MAX_STEP_MS: i64 = 60_000;
 
 /// A counter handing out numbers from durable blocks.
 #[derive(Debug, Default)]
@@ -40,8 +41,10 @@ struct Progress {
     rate_per_s: f64,
     issued_ranks_end: u64,
     active_admissions: u64,
-    /// One reading per second over [`RATE_WINDOW_MS`], for the published rate.
-    recent: VecDeque<Observation>,
+    /// Server time of the last admission step, ms.
+    last_tick_ms: i64,
+    /// Readings for the published rate (core's sampler, as the simulator runs it).
+    sampler: RateSampler,
     /// (time, admitted_through) whenever it grew: when each rank was reached.
     reached: Vec<(i64, u64)>,
 }
@@ -99,6 +102,7 @@ impl QueueEngine {
             .map(|size| PreQueueDraw::new(seed, size));
         let arrivals_high = store.counter_high(&campaign.id, "arrivals").await?;
         let issued_ranks_end = meta.pre_queue_size.unwrap_or(0) + arrivals_high;
+        let started_ms = clock.now_ms();
         let engine = Self {
             campaign_id: campaign.id.clone(),
             rules_version: campaign.rules_version.clone(),
@@ -118,7 +122,8 @@ impl QueueEngine {
                 rate_per_s: meta.rate_per_s.unwrap_or(tuning.admit_rate_per_s),
                 issued_ranks_end,
                 active_admissions: 0,
-                recent: VecDeque::new(),
+                last_tick_ms: started_ms,
+                sampler: RateSampler::new(),
                 reached: Vec::new(),
             }),
             draw: Mutex::new(draw),
@@ -266,8 +271,6 @@ impl QueueEngine {
             .as_ref()
             .map(|draw| (draw.seed_hex(), draw.size()));
         let progress = lock(&self.progress);
-        let samples: Vec<Observation> = progress.recent.iter().copied().collect();
-        let admission_rate: Option<AdmissionRate> = measure_admission_rate(&samples);
         QueueState {
             campaign_id: self.campaign_id.clone(),
             rules_version: self.rules_version.clone(),
@@ -277,7 +280,7 @@ impl QueueEngine {
             seed: revealed.as_ref().map(|(seed, _)| seed.clone()),
             pre_queue_size: revealed.map(|(_, size)| size),
             admitted_through: progress.admitted.floor() as u64,
-            admission_rate,
+            admission_rate: progress.sampler.published(),
             paused: progress.paused,
             poll: PollHints {
                 min_s: 2,
@@ -306,8 +309,9 @@ impl QueueEngine {
         document
     }
 
-    /// One admission step of `elapsed`; returns the new `admitted_through` when it grew.
-    pub async fn tick(&self, elapsed: Duration) -> Result<(), sqlx::Error> {
+    /// One admission step for the server time since the last one (at most [`MAX_STEP_MS`]).
+    /// The loop of [`Self::run`] calls it; with a manual clock, whoever advances the clock does.
+    pub async fn tick(&self) -> Result<(), sqlx::Error> {
         self.open_if_due().await?;
         let now_ms = self.clock.now_ms();
         let active = self
@@ -318,31 +322,20 @@ impl QueueEngine {
         let grew_to = {
             let mut progress = lock(&self.progress);
             progress.active_admissions = active;
+            let elapsed_ms = (now_ms - progress.last_tick_ms).clamp(0, MAX_STEP_MS);
+            progress.last_tick_ms = progress.last_tick_ms.max(now_ms);
             let before = progress.admitted.floor() as u64;
             let under_cap = active < u64::from(self.tuning.max_active_admissions);
             if opened && !progress.paused && under_cap {
                 let limit = progress.issued_ranks_end as f64;
-                let step = progress.rate_per_s.max(0.0) * elapsed.as_secs_f64();
+                let step = progress.rate_per_s.max(0.0) * elapsed_ms as f64 / 1000.0;
                 progress.admitted = (progress.admitted + step).min(limit.max(progress.admitted));
             }
             let after = progress.admitted.floor() as u64;
             if after > before {
                 progress.reached.push((now_ms, after));
             }
-            let newest = progress.recent.back().map(|o| o.server_time_ms);
-            if newest.is_none_or(|time| now_ms - time >= 1000) {
-                progress.recent.push_back(Observation {
-                    server_time_ms: now_ms,
-                    admitted_through: after,
-                });
-                while progress
-                    .recent
-                    .front()
-                    .is_some_and(|o| now_ms - o.server_time_ms > RATE_WINDOW_MS)
-                {
-                    progress.recent.pop_front();
-                }
-            }
+            progress.sampler.record(now_ms, after);
             (after > before).then_some(after)
         };
         if let Some(through) = grew_to {
@@ -353,19 +346,21 @@ impl QueueEngine {
         Ok(())
     }
 
-    /// Runs [`Self::tick`] every [`TICK`] until the process ends.
+    /// Runs [`Self::tick`] every [`TICK`] until the process ends (not on a manual clock).
     pub async fn run(self: std::sync::Arc<Self>) {
         let mut interval = tokio::time::interval(TICK);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last = tokio::time::Instant::now();
         loop {
             interval.tick().await;
-            let now = tokio::time::Instant::now();
-            if let Err(e) = self.tick(now - last).await {
+            if let Err(e) = self.tick().await {
                 tracing::error!(error = %e, "admission tick failed");
             }
-            last = now;
         }
+    }
+
+    /// The clock the queue reads.
+    pub fn clock(&self) -> &ServerClock {
+        &self.clock
     }
 
     /// True while the server rehearses on a shifted clock.

@@ -32,7 +32,8 @@ struct Inner {
 
 impl AppState {
     /// Opens the store under `data_dir` (`fairline.sqlite3`), loads the secrets, loads the queue
-    /// and starts admission in the background.
+    /// and starts admission in the background (on a manual clock, admission steps only when
+    /// [`AppState::advance_clock`] moves the clock).
     pub async fn start(
         campaign: Campaign,
         data_dir: &Path,
@@ -40,11 +41,14 @@ impl AppState {
         tuning: Tuning,
     ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
+        let clock_is_real_time = clock.manual().is_none();
         let secrets = Secrets::load(data_dir)?;
         let store = Store::open(&data_dir.join("fairline.sqlite3")).await?;
         let queue =
             Arc::new(QueueEngine::load(&campaign, store.clone(), clock, tuning.clone()).await?);
-        tokio::spawn(queue.clone().run());
+        if clock_is_real_time {
+            tokio::spawn(queue.clone().run());
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 limits: RouteLimits::new(&tuning),
@@ -97,5 +101,14 @@ impl AppState {
     /// Counters for `/metrics`.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// Moves a manual clock forward by `by` and takes the admission step for it (tests). On a
+    /// real or rehearsal clock, time moves by itself and this only takes a step.
+    pub async fn advance_clock(&self, by: std::time::Duration) -> Result<(), sqlx::Error> {
+        if let Some(manual) = self.queue().clock().manual() {
+            manual.advance(by);
+        }
+        self.queue().tick().await
     }
 }

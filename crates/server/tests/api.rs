@@ -3,7 +3,11 @@
 mod common;
 
 use common::{spawn_app, spawn_app_with, AppOptions};
-use fairline_core::{campaign::Campaign, error::ApiError};
+use fairline_core::{
+    campaign::Campaign,
+    error::ApiError,
+    wire::{AdmissionControls, Health, HealthStatus, RateChange},
+};
 
 #[tokio::test]
 async fn health_answers_ok_with_server_time() {
@@ -12,13 +16,10 @@ async fn health_answers_ok_with_server_time() {
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
-    assert!(
-        body["server_time"]
-            .as_str()
-            .unwrap()
-            .starts_with("2021-07-12T11:"),
-        "{body}"
-    );
+    let health: Health = serde_json::from_value(body).unwrap();
+    assert_eq!(health.status, HealthStatus::Ok);
+    assert_eq!(health.server_time, common::DURING_OPENING);
+    assert!(health.rehearsal);
 }
 
 #[tokio::test]
@@ -51,20 +52,7 @@ async fn unknown_campaign_is_a_coded_404() {
         .unwrap();
     assert_eq!(response.status(), 404);
     let error: ApiError = response.json().await.unwrap();
-    assert_eq!(error.code, "campaign_not_found");
-    assert_eq!(error.message_key, "error.campaign_not_found");
-}
-
-#[tokio::test]
-async fn the_openapi_document_names_every_route() {
-    let app = spawn_app().await;
-    let document: serde_json::Value = app.get_json(&app.url("/v1/openapi.json")).await;
-    for path in fairline_server::routes::PATHS {
-        assert!(
-            document["paths"].get(*path).is_some(),
-            "openapi.json lacks {path}"
-        );
-    }
+    assert_eq!(error.code.as_str(), "campaign_not_found");
 }
 
 #[tokio::test]
@@ -111,7 +99,7 @@ async fn bad_input_is_a_coded_4xx_never_a_5xx() {
         if code.is_empty() {
             assert!(error.field.is_some(), "{error:?}");
         } else {
-            assert_eq!(error.code, code);
+            assert_eq!(error.code.as_str(), code);
         }
     }
 }
@@ -164,7 +152,7 @@ async fn foreign_origins_are_refused_and_partners_get_cors() {
         .unwrap();
     assert_eq!(foreign.status(), 403);
     let error: ApiError = foreign.json().await.unwrap();
-    assert_eq!(error.code, "origin_not_allowed");
+    assert_eq!(error.code.as_str(), "origin_not_allowed");
     let partner = app
         .client
         .get(app.campaign_url(""))
@@ -201,7 +189,7 @@ async fn operators_pause_resume_and_set_the_rate_with_the_admin_token() {
     let app = spawn_app().await;
     let token = app.state.secrets().admin_token.clone();
     let admin = |action: &str| app.url(&format!("/v1/admin/campaigns/kr-covid19-2021-07/{action}"));
-    let paused: serde_json::Value = app
+    let paused: AdmissionControls = app
         .client
         .post(admin("pause"))
         .bearer_auth(&token)
@@ -211,9 +199,9 @@ async fn operators_pause_resume_and_set_the_rate_with_the_admin_token() {
         .json()
         .await
         .unwrap();
-    assert_eq!(paused["paused"], true);
+    assert!(paused.paused);
     assert!(app.queue_state().await.paused);
-    let resumed: serde_json::Value = app
+    let resumed: AdmissionControls = app
         .client
         .post(admin("resume"))
         .bearer_auth(&token)
@@ -223,18 +211,18 @@ async fn operators_pause_resume_and_set_the_rate_with_the_admin_token() {
         .json()
         .await
         .unwrap();
-    assert_eq!(resumed["paused"], false);
+    assert!(!resumed.paused);
     let rate = app
         .client
         .post(admin("rate"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"per_second": 12.5}))
+        .json(&RateChange { per_second: 12.5 })
         .send()
         .await
         .unwrap();
     assert_eq!(rate.status(), 200);
-    let rate: serde_json::Value = rate.json().await.unwrap();
-    assert_eq!(rate["rate_per_second"], 12.5);
+    let rate: AdmissionControls = rate.json().await.unwrap();
+    assert_eq!(rate.rate_per_second, 12.5);
     let too_fast = app
         .client
         .post(admin("rate"))

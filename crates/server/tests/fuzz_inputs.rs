@@ -5,7 +5,7 @@
 mod common;
 
 use common::spawn_app;
-use fairline_core::error::ApiError;
+use fairline_core::error::{ApiError, ErrorCode};
 use proptest::{prelude::*, test_runner::TestRunner};
 use serde_json::{json, Value};
 
@@ -78,7 +78,7 @@ fn no_input_yields_a_server_error() {
                 prop_assert!(status < 500, "status {status} for {body}");
                 if status >= 400 {
                     let error: ApiError = response.json().await.unwrap();
-                    prop_assert!(!error.code.is_empty());
+                    prop_assert!(ErrorCode::ALL.contains(&error.code), "{:?}", error.code);
                 }
                 Ok(())
             })

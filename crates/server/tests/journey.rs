@@ -115,7 +115,7 @@ async fn an_ineligible_person_gets_the_reason_and_no_place() {
     born_1967.birth_date = "1967-05-01".into();
     let (status, error) = error_of(app.join(&born_1967).await).await;
     assert_eq!(status, 403);
-    assert_eq!(error.code, "not_yet");
+    assert_eq!(error.code.as_str(), "not_yet");
     assert_eq!(error.verdict.unwrap().kind(), VerdictKind::NotYet);
     let mut child = person(3);
     child.birth_date = "2010-01-01".into();
@@ -169,7 +169,10 @@ async fn bypasses_fail_each_with_its_code() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_of(no_token).await.1.code, "admission_missing");
+    assert_eq!(
+        error_of(no_token).await.1.code.as_str(),
+        "admission_missing"
+    );
 
     // Forged: signed with a key the server does not hold, under its key id.
     let forger = Keyring::new(vec![SigningKey {
@@ -182,7 +185,8 @@ async fn bypasses_fail_each_with_its_code() {
         error_of(app.book(&citizen, &forged, "k1").await)
             .await
             .1
-            .code,
+            .code
+            .as_str(),
         "token_bad_signature"
     );
     let unknown_key = token::encode(&Signed {
@@ -196,7 +200,8 @@ async fn bypasses_fail_each_with_its_code() {
         error_of(app.book(&citizen, &unknown_key, "k2").await)
             .await
             .1
-            .code,
+            .code
+            .as_str(),
         "token_unknown_key"
     );
 
@@ -208,7 +213,8 @@ async fn bypasses_fail_each_with_its_code() {
         error_of(app.book(&citizen, &tampered, "k3").await)
             .await
             .1
-            .code,
+            .code
+            .as_str(),
         "token_bad_signature"
     );
 
@@ -224,7 +230,7 @@ async fn bypasses_fail_each_with_its_code() {
     // Expired: admitted, then left past its time limit.
     let late = person(22);
     let (_, late_token) = app.admitted(&late).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    app.advance(std::time::Duration::from_millis(1700)).await;
     let (status, error) = error_of(app.book(&late, &late_token, "k7").await).await;
     assert_eq!((status, error.code.as_str()), (401, "token_expired"));
 }
@@ -255,7 +261,10 @@ async fn admissions_extend_a_limited_number_of_times() {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_of(response).await.1.code, "no_extensions_left");
+    assert_eq!(
+        error_of(response).await.1.code.as_str(),
+        "no_extensions_left"
+    );
 }
 
 #[tokio::test]
@@ -278,7 +287,7 @@ async fn pre_queue_places_are_drawn_at_the_opening_and_verifiable() {
         assert_eq!((status, error.code.as_str()), (409, "not_your_turn"));
         tickets.push(joined);
     }
-    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    app.advance(std::time::Duration::from_millis(2000)).await;
     let after = app.queue_state().await;
     let seed = from_hex_32(after.seed.as_deref().unwrap()).unwrap();
     assert!(verify_commitment(&seed, &before.seed_commitment));

@@ -50,7 +50,7 @@ async fn a_join_burst_is_shed_with_retry_after_while_admitted_users_book() {
                     .unwrap();
                 assert!(retry_after >= 1);
                 let error: ApiError = response.json().await.unwrap();
-                assert_eq!(error.code, "overloaded");
+                assert_eq!(error.code.as_str(), "overloaded");
                 assert_eq!(error.retry_after_s, Some(retry_after));
                 shed += 1;
             }
@@ -95,5 +95,5 @@ async fn a_client_joining_too_often_gets_429_with_retry_after() {
     assert_eq!(limited.status(), 429);
     assert_eq!(limited.headers()["retry-after"], "10");
     let error: ApiError = limited.json().await.unwrap();
-    assert_eq!(error.code, "too_many_joins");
+    assert_eq!(error.code.as_str(), "too_many_joins");
 }

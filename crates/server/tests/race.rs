@@ -79,7 +79,7 @@ async fn retries_with_the_same_key_return_the_same_booking_and_a_different_body_
     let response = app.book_request(&other_slot, &token, "same-key").await;
     assert_eq!(response.status(), 409);
     let error: ApiError = response.json().await.unwrap();
-    assert_eq!(error.code, "idempotency_key_reused");
+    assert_eq!(error.code.as_str(), "idempotency_key_reused");
     assert_eq!(
         app.state
             .store()

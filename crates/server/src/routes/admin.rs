@@ -2,83 +2,94 @@
 
 use axum::{
     extract::{Path, State},
-    http::HeaderMap,
     Json,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
+use fairline_core::{
+    error::ErrorCode,
+    wire::{AdmissionControls, RateChange},
+};
 
-use super::campaign_in_path;
+use super::{campaign_in_path, Refusals};
 use crate::{
+    config::MAX_ADMIT_RATE_PER_S,
     error::AppError,
-    extract::{bearer, JsonBody},
-    identity::same_secret,
+    extract::{AdminToken, JsonBody},
     AppState,
 };
 
-/// Highest rate an operator may set, per second.
-const MAX_RATE_PER_S: f64 = 100_000.0;
-
-fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
-    match bearer(headers) {
-        Some(token) if same_secret(token, &state.secrets().admin_token) => Ok(()),
-        _ => Err(AppError::unauthorized("admin_token_invalid")),
-    }
-}
-
-fn controls(state: &AppState) -> Json<Value> {
-    let (_, admitted_through, rate, _, paused) = state.queue().gauges();
-    Json(json!({ "paused": paused, "rate_per_second": rate, "admitted_through": admitted_through }))
+fn controls(state: &AppState) -> Json<AdmissionControls> {
+    let (_, admitted_through, rate_per_second, _, paused) = state.queue().gauges();
+    Json(AdmissionControls {
+        paused,
+        rate_per_second,
+        admitted_through,
+    })
 }
 
 /// Stops admission (the state document says `paused`).
+#[utoipa::path(
+    post,
+    path = "/v1/admin/campaigns/{campaign_id}/pause",
+    tag = "operations",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    security(("admin_token" = [])),
+    responses((status = 200, description = "Admission is paused", body = AdmissionControls), Refusals)
+)]
 pub async fn pause(
+    _admin: AdminToken,
     state: State<AppState>,
     id: Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, AppError> {
-    set_paused(state, id, headers, true).await
+) -> Result<Json<AdmissionControls>, AppError> {
+    set_paused(state, id, true).await
 }
 
 /// Resumes admission.
+#[utoipa::path(
+    post,
+    path = "/v1/admin/campaigns/{campaign_id}/resume",
+    tag = "operations",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    security(("admin_token" = [])),
+    responses((status = 200, description = "Admission runs", body = AdmissionControls), Refusals)
+)]
 pub async fn resume(
+    _admin: AdminToken,
     state: State<AppState>,
     id: Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, AppError> {
-    set_paused(state, id, headers, false).await
+) -> Result<Json<AdmissionControls>, AppError> {
+    set_paused(state, id, false).await
 }
 
 async fn set_paused(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
     paused: bool,
-) -> Result<Json<Value>, AppError> {
-    authorise(&state, &headers)?;
+) -> Result<Json<AdmissionControls>, AppError> {
     campaign_in_path(&state, &id)?;
     state.queue().set_paused(paused).await?;
     Ok(controls(&state))
 }
 
-/// Body of a rate change.
-#[derive(Deserialize)]
-pub struct RateChange {
-    /// Admissions per second.
-    pub per_second: f64,
-}
-
 /// Sets admissions per second (0 < rate ≤ 100 000).
+#[utoipa::path(
+    post,
+    path = "/v1/admin/campaigns/{campaign_id}/rate",
+    tag = "operations",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    security(("admin_token" = [])),
+    request_body = RateChange,
+    responses((status = 200, description = "The new rate applies", body = AdmissionControls), Refusals)
+)]
 pub async fn set_rate(
+    admin: Result<AdminToken, AppError>,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
     JsonBody(change): JsonBody<RateChange>,
-) -> Result<Json<Value>, AppError> {
-    authorise(&state, &headers)?;
+) -> Result<Json<AdmissionControls>, AppError> {
+    admin?;
     campaign_in_path(&state, &id)?;
-    if !(change.per_second > 0.0 && change.per_second <= MAX_RATE_PER_S) {
-        return Err(AppError::invalid("rate_out_of_range", "per_second"));
+    if !(change.per_second > 0.0 && change.per_second <= MAX_ADMIT_RATE_PER_S) {
+        return Err(AppError::invalid(ErrorCode::RateOutOfRange, "per_second"));
     }
     state.queue().set_rate(change.per_second).await?;
     Ok(controls(&state))

@@ -11,14 +11,15 @@ use axum::{
 use fairline_core::{
     booking::{Booking, BookingReceipt, BookingRequest, BookingStatus},
     eligibility::evaluate_input,
+    error::{ApiError, ErrorCode},
     wire::to_hex,
 };
 use sha2::{Digest, Sha256};
 
-use super::{campaign_in_path, queue::refusal, queue::verified_admission, sites::site_in};
+use super::{campaign_in_path, sites::site_in, Refusals};
 use crate::{
     error::AppError,
-    extract::JsonBody,
+    extract::{BookingSecret, JsonBody, VerifiedAdmission},
     identity::{booking_secret, new_reference, person_key_hash, same_secret},
     metrics::Metrics,
     queue::QueueEngine,
@@ -26,40 +27,56 @@ use crate::{
     AppState,
 };
 
-/// Header carrying a booking's secret.
-pub const SECRET_HEADER: &str = "fairline-booking-secret";
 /// Longest idempotency key accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 128;
 
 /// `POST …/bookings`: 201 with the receipt; 200 with the same receipt for a retry.
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/{campaign_id}/bookings",
+    tag = "bookings",
+    params(
+        ("campaign_id" = String, Path, description = "The campaign"),
+        ("idempotency-key" = String, Header, description = "The same key on every retry of one booking"),
+    ),
+    security(("admission" = [])),
+    request_body = BookingRequest,
+    responses(
+        (status = 201, description = "Booked", body = BookingReceipt),
+        (status = 200, description = "A retry: the same receipt", body = BookingReceipt),
+        Refusals
+    )
+)]
 pub async fn book(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,
+    admission: Result<VerifiedAdmission, AppError>,
     headers: HeaderMap,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<impl IntoResponse, AppError> {
+    // A malformed body is refused before the admission is looked at.
     let campaign = campaign_in_path(&state, &campaign_id)?;
-    let admission = verified_admission(&state, &campaign.id, &headers)?;
+    let VerifiedAdmission(admission) = admission?;
     let idempotency_key = headers
         .get("idempotency-key")
         .and_then(|value| value.to_str().ok())
         .map(str::trim)
         .filter(|key| !key.is_empty() && key.len() <= MAX_IDEMPOTENCY_KEY)
-        .ok_or_else(|| AppError::bad_request("idempotency_key_missing"))?
+        .ok_or_else(|| AppError::from(ErrorCode::IdempotencyKeyMissing))?
         .to_owned();
     // Stored to the millisecond; the receipt shows exactly what a later lookup will.
     let now = QueueEngine::instant(fairline_core::wire::unix_ms(state.queue().now()));
     let verdict = evaluate_input(campaign, &request.person, now);
-    if let Some(refused) = refusal(&verdict) {
-        return Err(refused);
+    if let Some(refused) = ApiError::for_verdict(&verdict) {
+        return Err(refused.into());
     }
     let person = request
         .person
         .parse()
-        .map_err(|_| AppError::invalid("invalid_input", "person"))?;
+        .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, "person"))?;
     let person_hash = person_key_hash(&state.secrets().person_key, &person);
     if person_hash != admission.claims.person_key_hash {
-        return Err(AppError::forbidden("token_wrong_person"));
+        return Err(ErrorCode::TokenWrongPerson.into());
     }
     let site = site_in(campaign, &request.site_id).map_err(|e| e.with_field("site_id"))?;
     let local_day = request.starts_at.to_offset(campaign.local_offset()).date();
@@ -67,9 +84,9 @@ pub async fn book(
         .slots_on(local_day, campaign.local_offset())
         .into_iter()
         .find(|slot| slot.starts_at == request.starts_at)
-        .ok_or_else(|| AppError::invalid("slot_not_found", "starts_at"))?;
+        .ok_or_else(|| AppError::invalid(ErrorCode::SlotNotFound, "starts_at"))?;
     if slot.starts_at <= now {
-        return Err(AppError::invalid("slot_in_past", "starts_at"));
+        return Err(AppError::invalid(ErrorCode::SlotInPast, "starts_at"));
     }
     let request_hash = to_hex(&Sha256::digest(
         serde_json::to_vec(&request).map_err(AppError::internal)?,
@@ -98,13 +115,13 @@ pub async fn book(
             (StatusCode::CREATED, booking)
         }
         BookOutcome::Replayed(booking) => (StatusCode::OK, booking),
-        BookOutcome::KeyReused => return Err(AppError::conflict("idempotency_key_reused")),
+        BookOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
         BookOutcome::SlotFull => {
-            return Err(AppError::conflict("slot_full").with_field("starts_at"))
+            return Err(AppError::invalid(ErrorCode::SlotFull, "starts_at"));
         }
-        BookOutcome::AdmissionUnknown => return Err(AppError::unauthorized("token_bad_signature")),
-        BookOutcome::AdmissionUsed => return Err(AppError::conflict("token_replayed")),
-        BookOutcome::AdmissionExpired => return Err(AppError::unauthorized("token_expired")),
+        BookOutcome::AdmissionUnknown => return Err(ErrorCode::TokenBadSignature.into()),
+        BookOutcome::AdmissionUsed => return Err(ErrorCode::TokenReplayed.into()),
+        BookOutcome::AdmissionExpired => return Err(ErrorCode::TokenExpired.into()),
     };
     let secret = booking_secret(&state.secrets().person_key, &booking.reference);
     let booking = in_campaign_time(&state, booking);
@@ -123,39 +140,55 @@ fn in_campaign_time(state: &AppState, mut booking: Booking) -> Booking {
 async fn owned_booking(
     state: &AppState,
     reference: &str,
-    headers: &HeaderMap,
+    BookingSecret(given): BookingSecret,
 ) -> Result<Booking, AppError> {
-    let given = headers
-        .get(SECRET_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .ok_or_else(|| AppError::unauthorized("booking_secret_missing"))?;
     let expected = booking_secret(&state.secrets().person_key, reference);
     let booking = state.store().booking(reference).await?;
     match booking {
-        Some(booking) if same_secret(given, &expected) => Ok(in_campaign_time(state, booking)),
+        Some(booking) if same_secret(&given, &expected) => Ok(in_campaign_time(state, booking)),
         // Unknown reference and wrong secret look the same, so references cannot be probed.
-        _ => Err(AppError::not_found("booking_not_found")),
+        _ => Err(ErrorCode::BookingNotFound.into()),
     }
 }
 
 /// `GET /v1/bookings/{reference}` with the secret header.
+#[utoipa::path(
+    get,
+    path = "/v1/bookings/{reference}",
+    tag = "bookings",
+    params(
+        ("reference" = String, Path, description = "The booking reference, e.g. `FL-7K3M-Q9XD`"),
+        ("fairline-booking-secret" = String, Header, description = "The receipt's secret"),
+    ),
+    responses((status = 200, description = "The booking", body = Booking), Refusals)
+)]
 pub async fn lookup(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
+    secret: BookingSecret,
 ) -> Result<Json<Booking>, AppError> {
-    Ok(Json(owned_booking(&state, &reference, &headers).await?))
+    Ok(Json(owned_booking(&state, &reference, secret).await?))
 }
 
 /// `POST /v1/bookings/{reference}/cancel` with the secret header: frees the place.
+#[utoipa::path(
+    post,
+    path = "/v1/bookings/{reference}/cancel",
+    tag = "bookings",
+    params(
+        ("reference" = String, Path, description = "The booking reference"),
+        ("fairline-booking-secret" = String, Header, description = "The receipt's secret"),
+    ),
+    responses((status = 200, description = "The booking, cancelled", body = Booking), Refusals)
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
+    secret: BookingSecret,
 ) -> Result<Json<Booking>, AppError> {
-    let booking = owned_booking(&state, &reference, &headers).await?;
+    let booking = owned_booking(&state, &reference, secret).await?;
     if booking.status == BookingStatus::Confirmed && !state.store().cancel(&reference).await? {
-        return Err(AppError::conflict("booking_not_confirmed"));
+        return Err(ErrorCode::BookingNotConfirmed.into());
     }
     let booking = state
         .store()

@@ -7,22 +7,21 @@ use axum::{
     response::IntoResponse,
     Json,
 };
-use fairline_core::campaign::Names;
+use fairline_core::{campaign::Campaign, wire::CampaignSummary};
 
-use super::campaign_in_path;
+use super::{campaign_in_path, Refusals};
 use crate::{error::AppError, AppState};
 
 /// The header every campaign response carries so a widget notices changed rules.
 pub const RULES_VERSION_HEADER: HeaderName = HeaderName::from_static("fairline-rules-version");
 
-/// One entry of the campaign list.
-#[derive(serde::Serialize)]
-pub struct CampaignSummary {
-    id: String,
-    names: Names,
-}
-
 /// The campaigns this server runs (a widget with no campaign id takes the first).
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns",
+    tag = "reads",
+    responses((status = 200, description = "The campaigns served", body = [CampaignSummary]), Refusals)
+)]
 pub async fn campaign_list(State(state): State<AppState>) -> impl IntoResponse {
     let campaign = state.campaign();
     (
@@ -35,6 +34,17 @@ pub async fn campaign_list(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// The campaign as JSON, typed by core's `Campaign`.
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns/{campaign_id}",
+    tag = "reads",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    responses(
+        (status = 200, description = "The campaign's rules, cohorts and sites", body = Campaign,
+         headers(("fairline-rules-version" = String, description = "The rules' version hash"))),
+        Refusals
+    )
+)]
 pub async fn campaign_document(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,

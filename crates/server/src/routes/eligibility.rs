@@ -8,10 +8,18 @@ use fairline_core::{
     booking::EligibilityResponse, eligibility::evaluate_input, person::PersonInput,
 };
 
-use super::campaign_in_path;
+use super::{campaign_in_path, Refusals};
 use crate::{error::AppError, extract::JsonBody, AppState};
 
 /// 200 with the verdict, whatever it is.
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/{campaign_id}/eligibility",
+    tag = "queue",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    request_body = PersonInput,
+    responses((status = 200, description = "The verdict at server time", body = EligibilityResponse), Refusals)
+)]
 pub async fn check(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,

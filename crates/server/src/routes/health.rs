@@ -2,20 +2,25 @@
 //! whether that clock is a rehearsal's.
 
 use axum::{extract::State, http::header, response::IntoResponse, Json};
-use serde_json::json;
-use time::format_description::well_known::Rfc3339;
+use fairline_core::wire::{Health, HealthStatus};
 
+use super::Refusals;
 use crate::AppState;
 
-/// `{"status":"ok","server_time":"…","rehearsal":false}`, never cached.
+/// Liveness and server time, never cached.
+#[utoipa::path(
+    get,
+    path = "/v1/health",
+    tag = "reads",
+    responses((status = 200, description = "The server answers", body = Health), Refusals)
+)]
 pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let server_time = state.queue().now().format(&Rfc3339).unwrap_or_default();
     (
         [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({
-            "status": "ok",
-            "server_time": server_time,
-            "rehearsal": state.queue().is_rehearsal(),
-        })),
+        Json(Health {
+            status: HealthStatus::Ok,
+            server_time: state.queue().now(),
+            rehearsal: state.queue().is_rehearsal(),
+        }),
     )
 }

@@ -5,6 +5,17 @@ use axum::{extract::State, http::header, response::IntoResponse};
 use crate::AppState;
 
 /// Gauges from the queue and counters since start.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((
+        status = 200,
+        description = "Prometheus exposition text",
+        content_type = "text/plain",
+        body = String
+    ))
+)]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let (waiting, through, rate, active, paused) = state.queue().gauges();
     (

@@ -1,17 +1,29 @@
-//! `GET /v1/openapi.json`: the API described for partners and tools.
+//! `GET /v1/openapi.json`: the API described for partners and tools, generated from the same
+//! registrations the router is built from (see [`super::openapi`]).
+
+use std::sync::OnceLock;
 
 use axum::{http::header, response::IntoResponse};
 
-/// The OpenAPI 3.1 document, kept beside the code (a test checks it names every route).
-pub const OPENAPI: &str = include_str!("../../openapi.json");
+/// The document as served, made once.
+fn document_json() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| super::openapi().to_pretty_json().unwrap_or_default())
+}
 
-/// Serves [`OPENAPI`].
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/v1/openapi.json",
+    tag = "reads",
+    responses((status = 200, description = "This OpenAPI document", content_type = "application/json"))
+)]
 pub async fn document() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
-        OPENAPI,
+        document_json(),
     )
 }

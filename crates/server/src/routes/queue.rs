@@ -8,45 +8,37 @@ use axum::{
     Json,
 };
 use fairline_core::{
-    eligibility::{evaluate_input, Verdict},
+    eligibility::join_verdict,
+    error::{ApiError, ErrorCode},
     person::PersonInput,
-    token,
-    wire::{AdmissionClaims, AdmitRequest, AdmitResponse, JoinResponse, Signed, TicketClaims},
+    wire::{
+        AdmissionClaims, AdmitRequest, AdmitResponse, JoinResponse, QueueState, Signed,
+        TicketClaims,
+    },
 };
 use time::Duration;
 
-use super::campaign_in_path;
+use super::{campaign_in_path, Refusals};
 use crate::{
     error::AppError,
-    extract::{bearer, JsonBody},
+    extract::{JsonBody, VerifiedAdmission, VerifiedTicket},
     identity::{new_id, person_key_hash},
     metrics::Metrics,
     queue::QueueEngine,
-    signing::SignatureError,
     store::AdmissionRow,
     AppState,
 };
 
-/// The refusal for a verdict that does not allow joining or booking, or None when it does.
-pub fn refusal(verdict: &Verdict) -> Option<AppError> {
-    let error = match verdict {
-        Verdict::EligibleNow { .. } => return None,
-        Verdict::Invalid { errors } => {
-            let first = errors.first();
-            AppError::invalid(
-                first.map(|e| e.code.as_str()).unwrap_or("invalid_input"),
-                first.map(|e| e.field.as_str()).unwrap_or("person"),
-            )
-        }
-        Verdict::NotYet { .. } => AppError::forbidden("not_yet"),
-        Verdict::Closed { .. } => AppError::forbidden("closed"),
-        Verdict::NotEligible { .. } => AppError::forbidden("not_eligible"),
-    };
-    Some(error.with_verdict(verdict.clone()))
-}
-
-/// `POST …/queue`: eligibility checked with core (a join before the opening is judged at the
-/// opening), then the person's one ticket.
+/// `POST …/queue`: eligibility checked with core's join rule (a join before the opening is
+/// judged at the opening), then the person's one ticket.
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/{campaign_id}/queue",
+    tag = "queue",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    request_body = PersonInput,
+    responses((status = 200, description = "The person's ticket (the same one on every rejoin)", body = JoinResponse), Refusals)
+)]
 pub async fn join(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,
@@ -54,14 +46,13 @@ pub async fn join(
 ) -> Result<Json<JoinResponse>, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
     let queue = state.queue();
-    let judged_at = queue.now().max(queue.opens_at());
-    let verdict = evaluate_input(campaign, &input, judged_at);
-    if let Some(refused) = refusal(&verdict) {
-        return Err(refused);
+    let verdict = join_verdict(campaign, &input, queue.now());
+    if let Some(refused) = ApiError::for_verdict(&verdict) {
+        return Err(refused.into());
     }
     let person = input
         .parse()
-        .map_err(|_| AppError::invalid("invalid_input", "person"))?;
+        .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, "person"))?;
     let person_hash = person_key_hash(&state.secrets().person_key, &person);
     if let Some(ticket) = stored_ticket(&state, &campaign.id, &person_hash).await? {
         return Ok(Json(JoinResponse {
@@ -121,6 +112,21 @@ async fn stored_ticket(
 }
 
 /// `GET …/queue/state`: one document for everyone, cacheable for a second or two, with an ETag.
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns/{campaign_id}/queue/state",
+    tag = "queue",
+    params(
+        ("campaign_id" = String, Path, description = "The campaign"),
+        ("if-none-match" = Option<String>, Header, description = "An ETag already held"),
+    ),
+    responses(
+        (status = 200, description = "The queue state everyone polls", body = QueueState,
+         headers(("etag" = String, description = "Strong ETag of the document"))),
+        (status = 304, description = "The held document is current"),
+        Refusals
+    )
+)]
 pub async fn state(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,
@@ -151,51 +157,6 @@ pub async fn state(
         .into_response())
 }
 
-/// Checks a ticket's signature and campaign.
-fn verified_ticket(
-    state: &AppState,
-    campaign_id: &str,
-    ticket: &Signed<TicketClaims>,
-) -> Result<(), AppError> {
-    state
-        .secrets()
-        .keyring
-        .verify(ticket, &ticket.claims.key_id)
-        .map_err(signature_error)?;
-    if ticket.claims.campaign_id != campaign_id {
-        return Err(AppError::forbidden("token_wrong_campaign"));
-    }
-    Ok(())
-}
-
-/// The code for a failed signature check.
-pub fn signature_error(error: SignatureError) -> AppError {
-    match error {
-        SignatureError::UnknownKey => AppError::unauthorized("token_unknown_key"),
-        SignatureError::BadSignature => AppError::unauthorized("token_bad_signature"),
-    }
-}
-
-/// The admission in `Authorization: Bearer …`, signature and campaign checked.
-pub fn verified_admission(
-    state: &AppState,
-    campaign_id: &str,
-    headers: &HeaderMap,
-) -> Result<Signed<AdmissionClaims>, AppError> {
-    let raw = bearer(headers).ok_or_else(|| AppError::unauthorized("admission_missing"))?;
-    let admission: Signed<AdmissionClaims> =
-        token::decode(raw).map_err(|_| AppError::unauthorized("token_malformed"))?;
-    state
-        .secrets()
-        .keyring
-        .verify(&admission, &admission.claims.key_id)
-        .map_err(signature_error)?;
-    if admission.claims.campaign_id != campaign_id {
-        return Err(AppError::forbidden("token_wrong_campaign"));
-    }
-    Ok(admission)
-}
-
 fn admission_response(state: &AppState, campaign_id: &str, row: &AdmissionRow) -> AdmitResponse {
     let keyring = &state.secrets().keyring;
     let admission = keyring.sign(AdmissionClaims {
@@ -219,37 +180,43 @@ fn admission_response(state: &AppState, campaign_id: &str, row: &AdmissionRow) -
 
 /// `POST …/queue/admit`: once the ticket's rank is reached, a short-lived single-use admission
 /// (the same one again while it is live).
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/{campaign_id}/queue/admit",
+    tag = "queue",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    request_body = AdmitRequest,
+    responses((status = 200, description = "A single-use admission", body = AdmitResponse), Refusals)
+)]
 pub async fn admit(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
-    JsonBody(request): JsonBody<AdmitRequest>,
+    VerifiedTicket(ticket): VerifiedTicket,
 ) -> Result<Json<AdmitResponse>, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
-    verified_ticket(&state, &campaign.id, &request.ticket)?;
-    let claims = &request.ticket.claims;
+    let campaign = state.campaign();
+    let claims = &ticket.claims;
     let queue = state.queue();
     let rank = queue
         .rank_of(claims.place)
-        .ok_or_else(|| AppError::conflict("not_your_turn"))?;
+        .ok_or_else(|| AppError::from(ErrorCode::NotYourTurn))?;
     if rank >= queue.admitted_through() {
-        return Err(AppError::conflict("not_your_turn"));
+        return Err(AppError::from(ErrorCode::NotYourTurn));
     }
     let now_ms = fairline_core::wire::unix_ms(queue.now());
     if let Some(existing) = state.store().admission_of_ticket(&claims.ticket_id).await? {
         if existing.used_at_ms.is_some() {
-            return Err(AppError::conflict("token_replayed"));
+            return Err(AppError::from(ErrorCode::TokenReplayed));
         }
         if existing.expires_at_ms > now_ms {
             return Ok(Json(admission_response(&state, &campaign.id, &existing)));
         }
-        return Err(AppError::new(StatusCode::GONE, "admission_lapsed"));
+        return Err(AppError::from(ErrorCode::AdmissionLapsed));
     }
     let window = i64::try_from(queue.claim_window().as_millis()).unwrap_or(i64::MAX);
     if queue
         .reached_at_ms(rank)
         .is_some_and(|reached| now_ms - reached > window)
     {
-        return Err(AppError::new(StatusCode::GONE, "admission_window_missed"));
+        return Err(AppError::from(ErrorCode::AdmissionWindowMissed));
     }
     let ttl = Duration::try_from(state.tuning().admission_ttl).unwrap_or(Duration::minutes(5));
     let row = AdmissionRow {
@@ -267,25 +234,31 @@ pub async fn admit(
 }
 
 /// `POST …/queue/extend`: more time on a live admission, a limited number of times.
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/{campaign_id}/queue/extend",
+    tag = "queue",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    security(("admission" = [])),
+    responses((status = 200, description = "The admission with a later expiry", body = AdmitResponse), Refusals)
+)]
 pub async fn extend(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
-    headers: HeaderMap,
+    VerifiedAdmission(admission): VerifiedAdmission,
 ) -> Result<Json<AdmitResponse>, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
-    let admission = verified_admission(&state, &campaign.id, &headers)?;
+    let campaign = state.campaign();
     let id = &admission.claims.admission_id;
     let row = state
         .store()
         .admission(id)
         .await?
-        .ok_or_else(|| AppError::unauthorized("token_bad_signature"))?;
+        .ok_or_else(|| AppError::from(ErrorCode::TokenBadSignature))?;
     let now_ms = fairline_core::wire::unix_ms(state.queue().now());
     if row.used_at_ms.is_some() {
-        return Err(AppError::conflict("token_replayed"));
+        return Err(AppError::from(ErrorCode::TokenReplayed));
     }
     if row.expires_at_ms <= now_ms {
-        return Err(AppError::unauthorized("token_expired"));
+        return Err(AppError::from(ErrorCode::TokenExpired));
     }
     let ttl = i64::try_from(state.tuning().admission_ttl.as_millis()).unwrap_or(300_000);
     let extended = state
@@ -293,7 +266,7 @@ pub async fn extend(
         .extend_admission(id, now_ms, now_ms + ttl, state.tuning().max_extensions)
         .await?;
     if !extended {
-        return Err(AppError::conflict("no_extensions_left"));
+        return Err(AppError::from(ErrorCode::NoExtensionsLeft));
     }
     let row = state
         .store()

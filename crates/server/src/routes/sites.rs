@@ -9,16 +9,24 @@ use axum::{
 use fairline_core::{
     booking::{iso_date, DayAvailability, DayOpen, SiteSummary, SlotAvailability},
     campaign::{Campaign, Site},
+    error::ErrorCode,
     wire::unix_ms,
 };
 use time::Date;
 
-use super::campaign_in_path;
+use super::{campaign_in_path, Refusals};
 use crate::{error::AppError, AppState};
 
 const CACHE: &str = "public, max-age=5";
 
 /// Every site with its days and the places left on each.
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns/{campaign_id}/sites",
+    tag = "reads",
+    params(("campaign_id" = String, Path, description = "The campaign")),
+    responses((status = 200, description = "Sites and places left per day", body = [SiteSummary]), Refusals)
+)]
 pub async fn sites(
     State(state): State<AppState>,
     Path(campaign_id): Path<String>,
@@ -66,13 +74,25 @@ pub async fn sites(
 }
 
 /// The slots of one site on one local day.
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns/{campaign_id}/sites/{site_id}/days/{day}",
+    tag = "reads",
+    params(
+        ("campaign_id" = String, Path, description = "The campaign"),
+        ("site_id" = String, Path, description = "The site"),
+        ("day" = String, Path, format = Date, description = "The local day, `YYYY-MM-DD`"),
+    ),
+    responses((status = 200, description = "The day's slots and places left", body = DayAvailability), Refusals)
+)]
 pub async fn day(
     State(state): State<AppState>,
     Path((campaign_id, site_id, day)): Path<(String, String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
     let site = site_in(campaign, &site_id)?;
-    let day = iso_date::parse(&day).ok_or_else(|| AppError::invalid("invalid_day", "day"))?;
+    let day =
+        iso_date::parse(&day).ok_or_else(|| AppError::invalid(ErrorCode::InvalidDay, "day"))?;
     let slots = availability(&state, campaign, site, day).await?;
     Ok((
         [(header::CACHE_CONTROL, CACHE)],
@@ -90,7 +110,7 @@ pub fn site_in<'a>(campaign: &'a Campaign, site_id: &str) -> Result<&'a Site, Ap
         .sites
         .iter()
         .find(|site| site.id == site_id)
-        .ok_or_else(|| AppError::not_found("site_not_found"))
+        .ok_or_else(|| ErrorCode::SiteNotFound.into())
 }
 
 async fn availability(

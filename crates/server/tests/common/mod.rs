@@ -1,8 +1,9 @@
 //! The test harness: `spawn_app()` starts the real router with a real SQLite file on
-//! 127.0.0.1:0 and gives a client that talks to it over HTTP, as the widget does.
+//! 127.0.0.1:0 and gives a client that talks to it over HTTP, as the widget does. The server
+//! runs on a manual clock: time passes only when a test calls [`TestApp::advance`].
 #![allow(dead_code)]
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use fairline_core::{
     booking::{BookingReceipt, BookingRequest, DayAvailability},
@@ -11,7 +12,7 @@ use fairline_core::{
     token,
     wire::{AdmitRequest, AdmitResponse, JoinResponse, QueueState},
 };
-use fairline_server::{clock::ServerClock, config::Tuning, AppState};
+use fairline_server::{clock::ManualClock, config::Tuning, AppState};
 use time::{macros::datetime, OffsetDateTime};
 
 /// The shipped Korean campaign.
@@ -20,6 +21,9 @@ pub const KR_CAMPAIGN: &str = include_str!("../../../../campaigns/kr-covid19-202
 pub const DURING_OPENING: OffsetDateTime = datetime!(2021-07-12 20:30 +09:00);
 /// A slot in that campaign (Gangnam, 26 July 09:00, capacity 40 in the shipped file).
 pub const SLOT: OffsetDateTime = datetime!(2021-07-26 09:00 +09:00);
+
+/// How far [`TestApp::admitted`] moves the clock while a person waits for their turn.
+pub const ADMISSION_STEP: Duration = Duration::from_millis(100);
 
 /// A running server.
 pub struct TestApp {
@@ -37,7 +41,7 @@ pub struct TestApp {
 pub struct AppOptions {
     /// Campaign TOML.
     pub campaign: String,
-    /// Server clock start.
+    /// Where the server's manual clock starts (it moves only when the test advances it).
     pub at: OffsetDateTime,
     /// Tuning.
     pub tuning: Tuning,
@@ -77,7 +81,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let state = AppState::start(
         campaign,
         data.path(),
-        ServerClock::rehearsing_from(options.at),
+        ManualClock::new(options.at).into(),
         options.tuning,
     )
     .await
@@ -169,7 +173,12 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Joins, waits for the turn, and returns the admission token.
+    /// Moves the server's clock forward by `by` and lets admission step for it.
+    pub async fn advance(&self, by: Duration) {
+        self.state.advance_clock(by).await.expect("admission steps");
+    }
+
+    /// Joins, advances the clock until the turn comes, and returns the admission token.
     pub async fn admitted(&self, person: &PersonInput) -> (JoinResponse, String) {
         let joined = self.joined(person).await;
         for _ in 0..200 {
@@ -178,7 +187,7 @@ impl TestApp {
                 let admitted: AdmitResponse = response.json().await.unwrap();
                 return (joined, token::encode(&admitted.admission));
             }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            self.advance(ADMISSION_STEP).await;
         }
         panic!("never admitted");
     }
