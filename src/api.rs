@@ -1,8 +1,8 @@
 //! The widget's only door to the server: typed calls with core's DTOs over a [`Transport`].
 //!
 //! [`FetchTransport`] is the browser's `fetch` (aborted when the caller drops the future, e.g.
-//! when the component that started it is cleaned up); tests pass
-//! [`crate::fake_transport::FakeTransport`] instead.
+//! when the component that started it is cleaned up); tests pass a scripted [`Transport`]
+//! instead. Failures carry core's [`ErrorCode`], never a code string.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -14,12 +14,16 @@ use fairline_core::{
         Booking, BookingReceipt, BookingRequest, DayAvailability, EligibilityResponse, SiteSummary,
     },
     campaign::Campaign,
-    error::ApiError,
+    eligibility::Verdict,
+    error::{ApiError, ErrorCode},
     person::PersonInput,
-    wire::{AdmitRequest, AdmitResponse, JoinResponse, QueueState, Signed, TicketClaims},
+    wire::{
+        AdmitRequest, AdmitResponse, CampaignSummary, Health, JoinResponse, QueueState, Signed,
+        TicketClaims,
+    },
 };
 use serde::{de::DeserializeOwned, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::text;
 
@@ -120,7 +124,7 @@ impl ApiFailure {
     pub fn citizen_message(&self) -> &'static str {
         match self {
             ApiFailure::Network => text::ERROR_NETWORK,
-            ApiFailure::Server { error, .. } if error.code == "campaign_not_found" => {
+            ApiFailure::Server { error, .. } if error.code == ErrorCode::CampaignNotFound => {
                 text::ERROR_CAMPAIGN_NOT_FOUND
             }
             ApiFailure::Server { status, .. } | ApiFailure::Unreadable { status, .. }
@@ -146,10 +150,18 @@ impl ApiFailure {
         seconds.map(|s| Duration::from_secs(u64::from(s)))
     }
 
-    /// The stable error code, when the server sent one.
-    pub fn code(&self) -> Option<&str> {
+    /// The error code, when the server sent one.
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiFailure::Server { error, .. } => Some(&error.code),
+            ApiFailure::Server { error, .. } => Some(error.code),
+            _ => None,
+        }
+    }
+
+    /// The server's eligibility verdict behind a refusal, when it sent one.
+    pub fn verdict(&self) -> Option<&Verdict> {
+        match self {
+            ApiFailure::Server { error, .. } => error.verdict.as_ref(),
             _ => None,
         }
     }
@@ -162,24 +174,6 @@ pub struct Reply<T> {
     pub value: T,
     /// `Retry-After`, if sent.
     pub retry_after: Option<Duration>,
-}
-
-/// A campaign as listed by `GET /v1/campaigns`.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CampaignSummary {
-    /// The campaign id.
-    pub id: String,
-}
-
-/// `GET /v1/health`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct Health {
-    /// Server time (absent from older servers).
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    pub server_time: Option<OffsetDateTime>,
-    /// The service runs a rehearsal clock (`--rehearse-at`).
-    #[serde(default)]
-    pub rehearsal: bool,
 }
 
 /// Talks to one Fairline server through a transport.
@@ -509,12 +503,17 @@ mod tests {
             read_response::<Vec<u32>>(HttpResponse::json(503, "").with_retry_after(7)).unwrap_err();
         assert_eq!(shed.retry_after(), Some(Duration::from_secs(7)));
         assert_eq!(shed.citizen_message(), text::ERROR_BUSY);
-        let refused = read_response::<Vec<u32>>(HttpResponse::json(
+        let body = serde_json::to_string(&ApiError::new(ErrorCode::SlotFull)).unwrap();
+        let refused = read_response::<Vec<u32>>(HttpResponse::json(409, body)).unwrap_err();
+        assert_eq!(refused.code(), Some(ErrorCode::SlotFull));
+        assert_eq!(refused.verdict(), None);
+        let newer = read_response::<Vec<u32>>(HttpResponse::json(
             409,
-            r#"{"code":"slot_full","message_key":"error.slot_full"}"#,
+            r#"{"code":"code-from-a-newer-server"}"#,
         ))
         .unwrap_err();
-        assert_eq!(refused.code(), Some("slot_full"));
+        assert_eq!(newer.code(), Some(ErrorCode::Unknown));
+        assert_eq!(newer.citizen_message(), text::ERROR_GENERIC);
         assert_eq!(parse_retry_after(" 12 "), Some(12));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(segment("a b/c"), "a%20b%2Fc");

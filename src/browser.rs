@@ -1,5 +1,7 @@
-//! Thin wrappers over the browser: the monotonic clock, timers that can be woken early, local
-//! storage, page visibility, connectivity, randomness, notifications and the document title.
+//! What the widget needs from the browser that gloo does not give: the monotonic clock, a sleep
+//! that can be woken early, page visibility and connectivity as values, randomness,
+//! notifications, focus and the document title. Timers come from `gloo-timers`, storage from
+//! `gloo-storage`, event listeners from `gloo-events`.
 //!
 //! The device's wall clock is read in exactly one place, [`device_wall_ms`], and only to tell
 //! the citizen that it is off; no decision uses it.
@@ -7,10 +9,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 use fairline_core::poll::Visibility;
 use fairline_core::rng::RandomSource;
+use gloo_storage::Storage;
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 
 /// Monotonic milliseconds (`performance.now()`), immune to changes of the device clock.
@@ -26,10 +33,44 @@ pub fn device_wall_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+#[derive(Default)]
+struct SleepState {
+    done: bool,
+    task: Option<core::task::Waker>,
+}
+
+fn finish(state: &RefCell<SleepState>) {
+    let task = {
+        let mut state = state.borrow_mut();
+        state.done = true;
+        state.task.take()
+    };
+    if let Some(task) = task {
+        task.wake();
+    }
+}
+
+/// Resolves once its sleep is finished (by its timer or by a [`Waker`]).
+struct Sleeping(Rc<RefCell<SleepState>>);
+
+impl Future for Sleeping {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.0.borrow_mut();
+        if state.done {
+            Poll::Ready(())
+        } else {
+            state.task = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
 /// Wakes a [`sleep`] early (page became visible, back online).
 #[derive(Clone, Default)]
 pub struct Waker {
-    resolve: Rc<RefCell<Option<js_sys::Function>>>,
+    current: Rc<RefCell<Option<Rc<RefCell<SleepState>>>>>,
 }
 
 impl Waker {
@@ -40,55 +81,61 @@ impl Waker {
 
     /// Ends the current sleep now, if any.
     pub fn wake(&self) {
-        if let Some(resolve) = self.resolve.borrow_mut().take() {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        let current = self.current.borrow_mut().take();
+        if let Some(state) = current {
+            finish(&state);
         }
     }
 }
 
-/// Sleeps for `duration` (forever with `None`), or until `waker` wakes it.
+/// Sleeps for `duration` (forever with `None`), or until `waker` wakes it. Dropping the future
+/// clears its timer.
 pub async fn sleep(duration: Option<Duration>, waker: &Waker) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let mut timer = None;
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(duration) = duration {
-            let ms = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
-            timer = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-                .ok();
-        }
-        *waker.resolve.borrow_mut() = Some(resolve);
+    let state = Rc::new(RefCell::new(SleepState::default()));
+    *waker.current.borrow_mut() = Some(Rc::clone(&state));
+    let _timer = duration.map(|duration| {
+        // Browsers fire longer timeouts than 2^31 - 1 ms at once.
+        let ms = u32::try_from(duration.as_millis())
+            .unwrap_or(u32::MAX)
+            .min(i32::MAX.unsigned_abs());
+        let state = Rc::clone(&state);
+        Timeout::new(ms, move || finish(&state))
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    if let Some(timer) = timer {
-        window.clear_timeout_with_handle(timer);
+    Sleeping(Rc::clone(&state)).await;
+    let mut current = waker.current.borrow_mut();
+    if current.as_ref().is_some_and(|c| Rc::ptr_eq(c, &state)) {
+        *current = None;
     }
-    waker.resolve.borrow_mut().take();
 }
 
-/// Reads a local-storage entry.
-pub fn load(key: &str) -> Option<String> {
-    local_storage()?.get_item(key).ok().flatten()
+/// Whether this page may use local storage (a sandboxed frame or a strict privacy mode may
+/// forbid it; gloo's storage would then throw, so every call checks first).
+fn storage_available() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .is_some()
 }
 
-/// Writes a local-storage entry (silently skipped when storage is unavailable).
-pub fn store(key: &str, value: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(key, value);
+/// Reads a JSON local-storage entry.
+pub fn load(key: &str) -> Option<serde_json::Value> {
+    if !storage_available() {
+        return None;
+    }
+    gloo_storage::LocalStorage::get(key).ok()
+}
+
+/// Writes a JSON local-storage entry (silently skipped when storage is unavailable or full).
+pub fn store(key: &str, value: &serde_json::Value) {
+    if storage_available() {
+        let _ = gloo_storage::LocalStorage::set(key, value);
     }
 }
 
 /// Removes a local-storage entry.
 pub fn forget(key: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(key);
+    if storage_available() {
+        gloo_storage::LocalStorage::delete(key);
     }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// `document.visibilityState`.

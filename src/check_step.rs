@@ -3,17 +3,16 @@
 
 use fairline_core::{
     campaign::Campaign,
-    eligibility::{evaluate, Verdict, VerdictKind},
+    eligibility::{evaluate, may_join, Verdict, VerdictKind},
     person::{Field, FieldError, PersonInput},
-    token,
     wire::unix_ms,
 };
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
-use crate::api::ApiFailure;
 use crate::format::{format_countdown, format_for_citizen};
-use crate::session::{spawn_owned, Saved, Session, Step};
+use crate::requests::Requests;
+use crate::session::{spawn_owned, Session};
 use crate::{browser, text};
 
 /// The order fields appear in, with their element ids.
@@ -36,17 +35,6 @@ pub fn field_id(field: Field) -> &'static str {
 /// Every error core finds in `input`, in field order (empty when valid).
 pub fn field_errors(input: &PersonInput) -> Vec<FieldError> {
     input.parse().err().unwrap_or_default()
-}
-
-/// Whether a person with this verdict may join now: eligible now, or eligible at the queue's
-/// opening while it is still ahead (joins before the opening enter the fair pre-queue and are
-/// evaluated at the opening instant, as the server does).
-pub fn may_join(campaign: &Campaign, input: &PersonInput, server_now: OffsetDateTime) -> bool {
-    let Ok(person) = input.parse() else {
-        return false;
-    };
-    let at = server_now.max(campaign.opens_at);
-    matches!(evaluate(campaign, &person, at), Verdict::EligibleNow { .. })
 }
 
 /// The cohort's display name, or its id.
@@ -126,17 +114,27 @@ pub fn VerdictView(
 #[component]
 pub fn CheckStep() -> impl IntoView {
     let session = expect_context::<Session>();
-    let saved = session.person().unwrap_or_default();
-    let input = RwSignal::new(saved);
+    let join_action = expect_context::<Requests>().join;
+    let input = session.details;
     let touched = RwSignal::new([false; 4]);
     let submitted = RwSignal::new(false);
     let checked = RwSignal::new(false);
     let server_verdict: RwSignal<Option<Verdict>> = RwSignal::new(None);
-    let rules_reloaded = RwSignal::new(false);
-    let joining = RwSignal::new(false);
+    let rules_reloaded = session.rules_reloaded;
+    let joining = join_action.pending();
     let join_failure: RwSignal<Option<String>> = RwSignal::new(None);
     let campaign = session.campaign;
     let owner = Owner::current().unwrap_or_default();
+
+    // A refused join shows the server's verdict when it sent one, else the failure in words.
+    Effect::new(move |_| {
+        if let Some(Err(failure)) = join_action.value().get() {
+            match failure.verdict() {
+                Some(verdict) => server_verdict.set(Some(verdict.clone())),
+                None => join_failure.set(Some(failure.citizen_message().to_owned())),
+            }
+        }
+    });
 
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
@@ -196,54 +194,14 @@ pub fn CheckStep() -> impl IntoView {
                 return;
             };
             session.add_clock_sample(sent, browser::mono_now_ms(), answer.server_time);
-            let stale = session
-                .campaign
-                .with_untracked(|c| c.rules_version != answer.rules_version);
-            if stale {
-                if let Ok(fresh) = session.api.campaign(&campaign_id).await {
-                    session.campaign.set(fresh);
-                    rules_reloaded.set(true);
-                }
-            }
+            session.reload_rules_if_changed(&answer.rules_version).await;
             server_verdict.set(Some(answer.verdict));
         });
     };
 
-    let join_session = session.clone();
-    let join_owner = owner.clone();
     let join = move |_| {
-        let session = join_session.clone();
-        let person = input.get_untracked();
-        joining.set(true);
         join_failure.set(None);
-        spawn_owned(&join_owner, async move {
-            let campaign_id = session.campaign_id();
-            match session.api.join(&campaign_id, &person).await {
-                Ok(joined) => {
-                    session.save(Saved::Ticket, &token::encode(&joined.ticket));
-                    session.save(
-                        Saved::Person,
-                        &serde_json::to_string(&person).unwrap_or_default(),
-                    );
-                    session.forget(Saved::FirstAhead);
-                    session.step.set(Step::Wait {
-                        ticket: joined.ticket,
-                    });
-                }
-                Err(failure) => {
-                    joining.set(false);
-                    if let ApiFailure::Server { error, .. } = &failure {
-                        if let Some(verdict) = &error.verdict {
-                            server_verdict.set(Some(verdict.clone()));
-                            return;
-                        }
-                    }
-                    let message = failure.citizen_message().to_owned();
-                    session.announce(message.clone());
-                    join_failure.set(Some(message));
-                }
-            }
-        });
+        join_action.dispatch_local(input.get_untracked());
     };
 
     let field_view = move |field: Field,
@@ -381,7 +339,7 @@ pub fn CheckStep() -> impl IntoView {
                 {if joinable {
                     view! {
                         <button type="button" class="fl-primary" id="fl-join"
-                            disabled=move || joining.get() on:click=join.clone()>
+                            disabled=move || joining.get() on:click=join>
                             {move || if joining.get() { text::JOINING } else { text::JOIN_BUTTON }}
                         </button>
                     }.into_any()
@@ -427,25 +385,6 @@ mod tests {
             mobile: "010-1234-5678".into(),
             resident_number_front: None,
         }
-    }
-
-    #[test]
-    fn joining_is_for_the_eligible_and_the_pre_queue_only() {
-        let campaign = Campaign::from_toml_str(KR).unwrap();
-        let before = datetime!(2021-07-12 19:59 +09:00);
-        // 55–59 before the opening: not yet, but evaluated at the opening → may join.
-        assert!(may_join(&campaign, &person("1964-03-15"), before));
-        // 53–54 open a week later: may not join now.
-        assert!(!may_join(&campaign, &person("1967-05-01"), before));
-        // Too young for any cohort, and invalid input.
-        assert!(!may_join(&campaign, &person("2010-01-01"), before));
-        assert!(!may_join(&campaign, &person("1964-02-30"), before));
-        // After the window closed.
-        assert!(!may_join(
-            &campaign,
-            &person("1964-03-15"),
-            datetime!(2021-07-17 18:00 +09:00)
-        ));
     }
 
     #[test]

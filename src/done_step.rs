@@ -1,22 +1,39 @@
 //! Step 4, done: the booking reference, where and when, what to bring, and cancel.
 
-use fairline_core::booking::{BookingReceipt, BookingStatus};
+use fairline_core::booking::BookingStatus;
 use leptos::prelude::*;
 
 use crate::browser;
 use crate::format::{format_clock, format_local};
-use crate::session::{spawn_owned, Saved, Session};
+use crate::journey::Step;
+use crate::requests::Requests;
+use crate::session::Session;
 use crate::text;
 
-/// The receipt of a booking.
+/// The receipt of the journey's booking.
 #[component]
-pub fn DoneStep(receipt: BookingReceipt) -> impl IntoView {
+pub fn DoneStep() -> impl IntoView {
     let session = expect_context::<Session>();
-    let status = RwSignal::new(receipt.booking.status);
-    let message: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    let cancelling = RwSignal::new(false);
+    let cancel_action = expect_context::<Requests>().cancel;
+    let journey = session.journey();
+    let Some(receipt) = journey.with_untracked(|j| match &j.step {
+        Step::Done { receipt } => Some(receipt.clone()),
+        _ => None,
+    }) else {
+        return ().into_any();
+    };
+    let status = Memo::new(move |_| {
+        journey.with(|j| match &j.step {
+            Step::Done { receipt } => receipt.booking.status,
+            _ => BookingStatus::Confirmed,
+        })
+    });
+    let message = Memo::new(move |_| match cancel_action.value().get() {
+        Some(Err(failure)) => Some(failure.citizen_message()),
+        _ => None,
+    });
+    let cancelling = cancel_action.pending();
     browser::set_title(text::TITLE);
-    let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
     let campaign = session.campaign.get_untracked();
@@ -32,28 +49,8 @@ pub fn DoneStep(receipt: BookingReceipt) -> impl IntoView {
         format_clock(campaign.local(booking.ends_at))
     );
 
-    let cancel_session = session.clone();
-    let reference = booking.reference.clone();
-    let secret = receipt.secret.clone();
     let cancel = move |_| {
-        let session = cancel_session.clone();
-        let reference = reference.clone();
-        let secret = secret.clone();
-        cancelling.set(true);
-        spawn_owned(&owner, async move {
-            match session.api.cancel(&reference, &secret).await {
-                Ok(booking) => {
-                    status.set(booking.status);
-                    session.forget(Saved::Receipt);
-                    session.announce(text::CANCELLED);
-                    browser::focus_id("fl-step-heading");
-                }
-                Err(failure) => {
-                    cancelling.set(false);
-                    message.set(Some(failure.citizen_message()));
-                }
-            }
-        });
+        cancel_action.dispatch_local(());
     };
 
     let cancelled = move || status.get() == BookingStatus::Cancelled;
@@ -73,8 +70,9 @@ pub fn DoneStep(receipt: BookingReceipt) -> impl IntoView {
             {move || message.get().map(|m| view! { <p class="fl-error">{m}</p> })}
             {move || (!cancelled()).then(|| view! {
                 <button type="button" class="fl-secondary" id="fl-cancel"
-                    disabled=move || cancelling.get() on:click=cancel.clone()>{text::CANCEL_BUTTON}</button>
+                    disabled=move || cancelling.get() on:click=cancel>{text::CANCEL_BUTTON}</button>
             })}
         </section>
     }
+    .into_any()
 }

@@ -3,30 +3,33 @@
 //!
 //! It mounts into any host element given an API base and a campaign id, so partner pages can
 //! embed it; [`mount_from_page`] reads both from `#fairline`'s `data-api-base` and
-//! `data-campaign` attributes. Each step lives in its own module; the waiting loop's decisions
-//! live on plain types in [`waiting`].
+//! `data-campaign` attributes. Each step lives in its own module; the journey's states and
+//! transitions live on plain types in [`journey`], the waiting loop's decisions in [`waiting`],
+//! the choice of place and time in [`choice`]; [`session`] applies them and [`requests`] holds
+//! the request actions.
 
 pub mod api;
 pub mod browser;
 pub mod campaign_header;
 pub mod check_step;
+pub mod choice;
 pub mod choose_step;
 pub mod done_step;
-pub mod fake_transport;
 pub mod format;
+pub mod journey;
+pub mod requests;
 pub mod session;
 pub mod text;
 pub mod wait_step;
 pub mod waiting;
-
-use core::time::Duration;
 
 use fairline_core::{campaign::Campaign, clock::ClockSkew};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub use campaign_header::CampaignHeader;
-pub use session::{Session, Step};
+pub use journey::{Step, StepKind};
+pub use session::Session;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -76,15 +79,16 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
     let header_campaign = campaign.clone();
     let session = Session::new(api, campaign);
     provide_context(session.clone());
+    provide_context(requests::Requests::new(&session));
     leptos::task::spawn_local_scoped_with_cancellation(session::sample_clock(session.clone()));
     let tick = session.tick;
-    if let Ok(handle) = set_interval_with_handle(
-        move || tick.set(browser::mono_now_ms()),
-        Duration::from_secs(1),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
-    let step = session.step;
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(1_000).await;
+            tick.set(browser::mono_now_ms());
+        }
+    });
+    let step = session.step_kind();
     let skew = session.skew;
     let rehearsal = session.rehearsal;
     let announcement = session.announcement;
@@ -97,12 +101,10 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
         }}
         {move || clock_notice(skew.get())}
         {move || match step.get() {
-            Step::Check => view! { <check_step::CheckStep /> }.into_any(),
-            Step::Wait { ticket } => view! { <wait_step::WaitStep ticket /> }.into_any(),
-            Step::Choose { admission } => {
-                view! { <choose_step::ChooseStep admission /> }.into_any()
-            }
-            Step::Done { receipt } => view! { <done_step::DoneStep receipt /> }.into_any(),
+            StepKind::Check => view! { <check_step::CheckStep /> }.into_any(),
+            StepKind::Wait => view! { <wait_step::WaitStep /> }.into_any(),
+            StepKind::Choose => view! { <choose_step::ChooseStep /> }.into_any(),
+            StepKind::Done => view! { <done_step::DoneStep /> }.into_any(),
         }}
         <div class="fl-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
             {move || announcement.get()}

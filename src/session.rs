@@ -1,72 +1,47 @@
-//! What every step shares: the API client, the campaign, the server clock, the current step,
-//! the one live region's message, and what the widget keeps in local storage.
+//! What every step shares: the API client, the campaign, the server clock, the live region, and
+//! the journey — changed only through this module's transition methods, each of which updates
+//! the step on screen and the one stored record together.
 
 use core::time::Duration;
 
 use fairline_core::{
-    booking::BookingReceipt,
+    booking::{Booking, BookingReceipt, BookingRequest},
     campaign::Campaign,
     clock::{check_skew, ClockSample, ClockSkew, ServerClock, SKEW_THRESHOLD},
     person::PersonInput,
-    token,
-    wire::{from_unix_ms, unix_ms, AdmissionClaims, AdmitResponse, Signed, TicketClaims},
+    wire::{from_unix_ms, unix_ms, AdmitResponse, Signed, TicketClaims},
 };
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::api::ApiClient;
 use crate::browser;
+use crate::choice::Choice;
+pub use crate::journey::{Journey, PendingBooking, Step, StepKind};
 
-/// Where the citizen is in the journey.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// Entering details and learning the verdict.
-    Check,
-    /// In the queue with this ticket.
-    Wait {
-        /// The signed ticket.
-        ticket: Signed<TicketClaims>,
-    },
-    /// Admitted: choosing a place and time.
-    Choose {
-        /// The admission (and extensions left).
-        admission: AdmitResponse,
-    },
-    /// Booked.
-    Done {
-        /// The receipt.
-        receipt: BookingReceipt,
-    },
+/// The storage key of the journey record for `campaign_id`.
+pub fn record_key(campaign_id: &str) -> String {
+    format!("fairline:{campaign_id}:journey")
 }
 
-/// Local-storage entries, per campaign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Saved {
-    /// The ticket token.
-    Ticket,
-    /// The admission token and extensions left (`{extensions_left}:{token}`).
-    Admission,
-    /// The declared person (needed to book).
-    Person,
-    /// The booking receipt (JSON).
-    Receipt,
-    /// An unconfirmed booking attempt: its idempotency key and request (JSON).
-    PendingBooking,
-    /// People ahead when the waiter first learned their place.
-    FirstAhead,
-}
+/// Entries an earlier widget kept per campaign (one per fact); removed on start.
+const LEGACY_ENTRIES: [&str; 6] = [
+    "ticket",
+    "admission",
+    "person",
+    "receipt",
+    "pending-booking",
+    "first-ahead",
+];
 
-impl Saved {
-    fn name(self) -> &'static str {
-        match self {
-            Saved::Ticket => "ticket",
-            Saved::Admission => "admission",
-            Saved::Person => "person",
-            Saved::Receipt => "receipt",
-            Saved::PendingBooking => "pending-booking",
-            Saved::FirstAhead => "first-ahead",
-        }
+/// The journey stored for `campaign_id` (a missing, older or damaged record starts afresh).
+pub fn restore_journey(campaign_id: &str) -> Journey {
+    for entry in LEGACY_ENTRIES {
+        browser::forget(&format!("fairline:{campaign_id}:{entry}"));
     }
+    browser::load(&record_key(campaign_id))
+        .and_then(|stored| Journey::from_record(&stored))
+        .unwrap_or_default()
 }
 
 /// The shared state of one mounted widget (cheap to clone: handles and one client).
@@ -74,41 +49,158 @@ impl Saved {
 pub struct Session {
     /// The API client.
     pub api: ApiClient,
-    /// The campaign (reloaded when its `rules_version` changes).
+    /// The campaign (reloaded by [`Session::reload_rules_if_changed`]).
     pub campaign: RwSignal<Campaign>,
     /// Server clock samples.
     pub clock: RwSignal<ServerClock>,
     /// Monotonic milliseconds, refreshed every second (read it to re-render with time).
     pub tick: RwSignal<f64>,
-    /// The current step.
-    pub step: RwSignal<Step>,
     /// The live region's message.
     pub announcement: RwSignal<String>,
     /// The device clock's disagreement with the server, once measured.
     pub skew: RwSignal<Option<ClockSkew>>,
     /// The service runs a rehearsal clock, so every device clock differs from it.
     pub rehearsal: RwSignal<bool>,
+    /// The details as typed so far (kept across views; stored only once the citizen joins).
+    pub details: RwSignal<PersonInput>,
+    /// The place and time being chosen.
+    pub choice: RwSignal<Choice>,
+    /// The rules were reloaded during this visit.
+    pub rules_reloaded: RwSignal<bool>,
+    journey: RwSignal<Journey>,
+    step_kind: Memo<StepKind>,
 }
 
 impl Session {
-    /// A session for `campaign` over `api`, at the step restored from storage.
+    /// A session for `campaign` over `api`, at the journey restored from storage.
     pub fn new(api: ApiClient, campaign: Campaign) -> Self {
-        let step = restore_step(&campaign.id);
+        let journey = restore_journey(&campaign.id);
+        let details = journey.person.clone().unwrap_or_default();
+        let journey = RwSignal::new(journey);
         Self {
             api,
             campaign: RwSignal::new(campaign),
             clock: RwSignal::new(ServerClock::new()),
             tick: RwSignal::new(browser::mono_now_ms()),
-            step: RwSignal::new(step),
             announcement: RwSignal::new(String::new()),
             skew: RwSignal::new(None),
             rehearsal: RwSignal::new(false),
+            details: RwSignal::new(details),
+            choice: RwSignal::new(Choice::default()),
+            rules_reloaded: RwSignal::new(false),
+            journey,
+            step_kind: Memo::new(move |_| journey.with(|j| j.step.kind())),
         }
+    }
+
+    /// The journey (read-only: change it through the transition methods).
+    pub fn journey(&self) -> ReadSignal<Journey> {
+        self.journey.read_only()
+    }
+
+    /// Which step is on screen (changes only when the step itself changes).
+    pub fn step_kind(&self) -> Memo<StepKind> {
+        self.step_kind
     }
 
     /// The campaign id.
     pub fn campaign_id(&self) -> String {
         self.campaign.with_untracked(|c| c.id.clone())
+    }
+
+    /// Applies `change` to the journey and stores the result (or removes the record when
+    /// nothing is worth keeping). The only place the journey changes or is stored.
+    fn commit<T>(&self, change: impl FnOnce(&mut Journey) -> T) -> T {
+        let out = self.journey.try_update(change);
+        let key = record_key(&self.campaign_id());
+        match self.journey.with_untracked(Journey::to_record) {
+            Some(record) => browser::store(&key, &record),
+            None => browser::forget(&key),
+        }
+        out.expect("the journey lives as long as the session")
+    }
+
+    /// Joined the queue as `person` with `ticket`: on to the wait step.
+    pub fn joined(&self, person: PersonInput, ticket: Signed<TicketClaims>) {
+        self.commit(|j| j.joined(person, ticket));
+    }
+
+    /// Learned the people ahead; the first number is kept for the progress bar.
+    pub fn saw_ahead(&self, ahead: u64) {
+        let first = self.journey.with_untracked(|j| j.first_ahead.is_none());
+        if first {
+            self.commit(|j| j.saw_ahead(ahead));
+        }
+    }
+
+    /// Admitted: on to the choose step.
+    pub fn admitted(&self, admission: AdmitResponse) {
+        self.commit(|j| j.admitted(admission));
+    }
+
+    /// The admission was extended.
+    pub fn extended(&self, admission: AdmitResponse) {
+        self.commit(|j| j.extended(admission));
+    }
+
+    /// No extension is left.
+    pub fn no_extensions_left(&self) {
+        self.commit(Journey::no_extensions_left);
+    }
+
+    /// Records a booking attempt of `request` (reusing the pending key for the same request).
+    pub fn booking_attempt(&self, request: BookingRequest) -> PendingBooking {
+        self.commit(|j| {
+            j.booking_attempt(request, || {
+                browser::new_idempotency_key(&mut browser::BrowserRandom)
+            })
+        })
+    }
+
+    /// The chosen slot was full: the attempt is over and the time must be chosen again.
+    pub fn slot_full(&self) {
+        self.commit(Journey::slot_full);
+        self.choice.update(Choice::slot_full);
+    }
+
+    /// Booked: on to the receipt.
+    pub fn booked(&self, receipt: BookingReceipt) {
+        self.commit(|j| j.booked(receipt));
+    }
+
+    /// The booking was cancelled.
+    pub fn cancelled(&self, booking: Booking) {
+        self.commit(|j| j.cancelled(booking));
+    }
+
+    /// The admission token to book or extend with, while choosing.
+    pub fn admission_token(&self) -> Option<String> {
+        self.journey.with_untracked(|j| {
+            j.admission()
+                .map(|a| fairline_core::token::encode(&a.admission))
+        })
+    }
+
+    /// Reloads the campaign when the server's `rules_version` differs from the one held (the
+    /// check and wait steps both learn it); true when the rules were reloaded.
+    pub async fn reload_rules_if_changed(&self, rules_version: &str) -> bool {
+        if rules_version.is_empty() {
+            return false;
+        }
+        let stale = self
+            .campaign
+            .with_untracked(|c| c.rules_version != rules_version);
+        if !stale {
+            return false;
+        }
+        match self.api.campaign(&self.campaign_id()).await {
+            Ok(fresh) => {
+                self.campaign.set(fresh);
+                self.rules_reloaded.set(true);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Server Unix milliseconds now, once the clock has a sample (not reactive).
@@ -184,76 +276,6 @@ impl Session {
             self.announcement.set(message);
         }
     }
-
-    /// Reads a saved entry.
-    pub fn load(&self, entry: Saved) -> Option<String> {
-        browser::load(&key(&self.campaign_id(), entry))
-    }
-
-    /// Saves an entry.
-    pub fn save(&self, entry: Saved, value: &str) {
-        browser::store(&key(&self.campaign_id(), entry), value);
-    }
-
-    /// Forgets an entry.
-    pub fn forget(&self, entry: Saved) {
-        browser::forget(&key(&self.campaign_id(), entry));
-    }
-
-    /// The declared person, as saved when joining.
-    pub fn person(&self) -> Option<PersonInput> {
-        serde_json::from_str(&self.load(Saved::Person)?).ok()
-    }
-
-    /// Saves an admission and moves to the choose step.
-    pub fn admitted(&self, admission: AdmitResponse) {
-        self.save(Saved::Admission, &admission_entry(&admission));
-        self.step.set(Step::Choose { admission });
-    }
-}
-
-/// Runs `task` under `owner`, cancelled when `owner` is cleaned up (not when the reactive block
-/// that happened to start it re-renders).
-pub fn spawn_owned(owner: &Owner, task: impl core::future::Future<Output = ()> + 'static) {
-    owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(task));
-}
-
-/// The storage key of `entry` for `campaign_id`.
-pub fn key(campaign_id: &str, entry: Saved) -> String {
-    format!("fairline:{campaign_id}:{}", entry.name())
-}
-
-/// `{extensions_left}:{token}`.
-pub fn admission_entry(admission: &AdmitResponse) -> String {
-    format!(
-        "{}:{}",
-        admission.extensions_left,
-        token::encode(&admission.admission)
-    )
-}
-
-/// Reads an admission entry back.
-pub fn parse_admission_entry(entry: &str) -> Option<AdmitResponse> {
-    let (left, token) = entry.split_once(':')?;
-    Some(AdmitResponse {
-        extensions_left: left.parse().ok()?,
-        admission: token::decode::<AdmissionClaims>(token).ok()?,
-    })
-}
-
-/// The step a returning citizen resumes at: booked, admitted, queued, or at the start.
-pub fn restore_step(campaign_id: &str) -> Step {
-    let load = |entry| browser::load(&key(campaign_id, entry));
-    if let Some(receipt) = load(Saved::Receipt).and_then(|r| serde_json::from_str(&r).ok()) {
-        return Step::Done { receipt };
-    }
-    if let Some(admission) = load(Saved::Admission).and_then(|a| parse_admission_entry(&a)) {
-        return Step::Choose { admission };
-    }
-    if let Some(ticket) = load(Saved::Ticket).and_then(|t| token::decode(&t).ok()) {
-        return Step::Wait { ticket };
-    }
-    Step::Check
 }
 
 /// Takes three clock samples from `/v1/health` at the start.
@@ -264,12 +286,16 @@ pub async fn sample_clock(session: Session) {
             Ok(health) => {
                 let received = browser::mono_now_ms();
                 session.rehearsal.set(health.rehearsal);
-                if let Some(server_time) = health.server_time {
-                    session.add_clock_sample(sent, received, server_time);
-                }
+                session.add_clock_sample(sent, received, health.server_time);
             }
             Err(_) => break,
         }
         browser::sleep(Some(Duration::from_millis(300)), &browser::Waker::new()).await;
     }
+}
+
+/// Runs `task` under `owner`, cancelled when `owner` is cleaned up (not when the reactive block
+/// that happened to start it re-renders).
+pub fn spawn_owned(owner: &Owner, task: impl core::future::Future<Output = ()> + 'static) {
+    owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(task));
 }

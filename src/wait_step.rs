@@ -5,14 +5,18 @@
 use core::time::Duration;
 
 use fairline_core::{
+    error::ErrorCode,
     estimate::{Estimate, Observation, ObservationLog, UnknownReason},
-    wire::{unix_ms, QueueState, Signed, TicketClaims},
+    poll::Visibility,
+    wire::{unix_ms, QueueState},
 };
+use gloo_events::EventListener;
 use leptos::prelude::*;
 
 use crate::browser::{self, BrowserRandom, Waker};
 use crate::format::{format_countdown, format_local, format_minutes, place_from_rank};
-use crate::session::{Saved, Session};
+use crate::journey::Step;
+use crate::session::Session;
 use crate::text;
 use crate::waiting::{band_changed, snapshot, PollScheduler, QueueView, WaitSnapshot};
 
@@ -47,10 +51,17 @@ pub fn estimate_sentence(estimate: &Estimate, server_now_ms: Option<i64>) -> Str
     }
 }
 
-/// The wait step for `ticket`.
+/// The wait step for the journey's ticket.
 #[component]
-pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
+pub fn WaitStep() -> impl IntoView {
     let session = expect_context::<Session>();
+    let journey = session.journey();
+    let Some(ticket) = journey.with_untracked(|j| match &j.step {
+        Step::Wait { ticket } => Some(ticket.clone()),
+        _ => None,
+    }) else {
+        return ().into_any();
+    };
     let state: RwSignal<Option<QueueState>> = RwSignal::new(None);
     let current: RwSignal<Option<WaitSnapshot>> = RwSignal::new(None);
     let offline = RwSignal::new(!browser::online());
@@ -58,41 +69,18 @@ pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
     let admitting = RwSignal::new(false);
     let notify_wanted = RwSignal::new(false);
     let notify_refused = RwSignal::new(false);
-    let first_ahead: RwSignal<Option<u64>> =
-        RwSignal::new(session.load(Saved::FirstAhead).and_then(|v| v.parse().ok()));
+    let first_ahead = Memo::new(move |_| journey.with(|j| j.first_ahead));
 
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
-
-    // Wake the loop when the page is shown again or the connection returns.
-    let waker = Waker::new();
-    let wake_on_visible = waker.clone();
-    let visible_listener = window_event_listener_untyped("visibilitychange", move |_| {
-        if browser::visibility() == fairline_core::poll::Visibility::Visible {
-            wake_on_visible.wake();
-        }
-    });
-    let wake_on_online = waker.clone();
-    let online_session = session.clone();
-    let online_listener = window_event_listener_untyped("online", move |_| {
-        offline.set(false);
-        online_session.announce(text::BACK_ONLINE);
-        wake_on_online.wake();
-    });
-    let offline_session = session.clone();
-    let offline_listener = window_event_listener_untyped("offline", move |_| {
-        offline.set(true);
-        offline_session.announce(text::OFFLINE);
-    });
-    on_cleanup(move || {
-        visible_listener.remove();
-        online_listener.remove();
-        offline_listener.remove();
-    });
 
     let loop_session = session.clone();
     let claims = ticket.claims.clone();
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         let session = loop_session;
+        // Wake the loop when the page is shown again or the connection returns. The listeners
+        // live as long as the loop: they go when the step does.
+        let waker = Waker::new();
+        let _listeners = listen(&session, &waker, offline);
         let campaign_id = session.campaign_id();
         let mut scheduler = PollScheduler::new(browser::mono_now_ms());
         let mut observations = ObservationLog::new();
@@ -128,16 +116,15 @@ pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
                     let seen = snapshot(&claims, &document, &observations, server_now);
                     view = seen.view;
                     if let Some(ahead) = view.people_ahead {
-                        if first_ahead.get_untracked().is_none() {
-                            first_ahead.set(Some(ahead));
-                            session.save(Saved::FirstAhead, &ahead.to_string());
-                        }
+                        session.saw_ahead(ahead);
                         if band_changed(last_ahead, ahead) && ahead > 0 {
                             session.announce(text::band_announcement(ahead));
                         }
                         last_ahead = Some(ahead);
                     }
-                    reload_rules_if_changed(&session, &document).await;
+                    session
+                        .reload_rules_if_changed(&document.rules_version)
+                        .await;
                     let may_admit = seen.position.as_ref().is_ok_and(|p| p.may_admit);
                     state.set(Some(document));
                     current.set(Some(seen));
@@ -153,7 +140,7 @@ pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
                                 session.admitted(admission);
                                 return;
                             }
-                            Err(failure) if failure.code() == Some("not_your_turn") => {
+                            Err(failure) if failure.code() == Some(ErrorCode::NotYourTurn) => {
                                 admitting.set(false);
                             }
                             Err(failure) => {
@@ -288,20 +275,38 @@ pub fn WaitStep(ticket: Signed<TicketClaims>) -> impl IntoView {
             {move || notify_refused.get().then(|| view! { <p class="fl-muted">{text::NOTIFY_REFUSED}</p> })}
         </section>
     }
+    .into_any()
 }
 
-async fn reload_rules_if_changed(session: &Session, document: &QueueState) {
-    if document.rules_version.is_empty() {
-        return;
+/// Listens for the page being shown again and for the connection going and coming back.
+fn listen(session: &Session, waker: &Waker, offline: RwSignal<bool>) -> Vec<EventListener> {
+    let mut listeners = Vec::new();
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        let waker = waker.clone();
+        listeners.push(EventListener::new(
+            &document,
+            "visibilitychange",
+            move |_| {
+                if browser::visibility() == Visibility::Visible {
+                    waker.wake();
+                }
+            },
+        ));
     }
-    let stale = session
-        .campaign
-        .with_untracked(|c| c.rules_version != document.rules_version);
-    if stale {
-        if let Ok(fresh) = session.api.campaign(&session.campaign_id()).await {
-            session.campaign.set(fresh);
-        }
+    if let Some(window) = web_sys::window() {
+        let (online_session, waker) = (session.clone(), waker.clone());
+        listeners.push(EventListener::new(&window, "online", move |_| {
+            offline.set(false);
+            online_session.announce(text::BACK_ONLINE);
+            waker.wake();
+        }));
+        let offline_session = session.clone();
+        listeners.push(EventListener::new(&window, "offline", move |_| {
+            offline.set(true);
+            offline_session.announce(text::OFFLINE);
+        }));
     }
+    listeners
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 
 use core::time::Duration;
 
+pub use fairline_core::schedule::{PollScheduler, QueueView};
 use fairline_core::{
     estimate::{estimate_wait, Estimate, ObservationLog},
     position::{position, Position, PositionError},
     wire::{unix_ms, QueueState, TicketClaims},
 };
-pub use fairline_core::schedule::{PollScheduler, QueueView};
 
 /// What one state document means for one ticket.
 #[derive(Debug, Clone, PartialEq)]

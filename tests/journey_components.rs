@@ -3,6 +3,9 @@
 //! admission and the booking.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/fake_transport.rs"]
+mod fake_transport;
+
 use core::time::Duration;
 use std::sync::Arc;
 
@@ -10,7 +13,7 @@ use fairline_core::{
     booking::{Booking, BookingReceipt, BookingStatus},
     campaign::Campaign,
     draw::commitment,
-    token,
+    person::PersonInput,
     wire::{
         to_hex, AdmissionClaims, AdmitResponse, PollHints, QueuePlace, QueueState, Signed,
         TicketClaims,
@@ -19,10 +22,11 @@ use fairline_core::{
 use fairline_widget::{
     api::{ApiClient, HttpResponse, Method},
     browser::{self, Waker},
-    fake_transport::FakeTransport,
-    session::{key, Saved},
-    text, WidgetWith,
+    journey::{Journey, Step},
+    session::record_key,
+    text, StepKind, WidgetWith,
 };
+use fake_transport::FakeTransport;
 use leptos::prelude::*;
 use time::macros::datetime;
 use wasm_bindgen::JsCast;
@@ -182,7 +186,12 @@ fn admission() -> AdmitResponse {
 /// A fresh device that already holds a ticket for `place` (a returning citizen).
 fn holding_ticket(place: QueuePlace) {
     clear_storage();
-    save(Saved::Ticket, &token::encode(&ticket(place)));
+    save(&Journey {
+        step: Step::Wait {
+            ticket: ticket(place),
+        },
+        ..Journey::default()
+    });
 }
 
 /// The fake answers every state poll with `document`.
@@ -195,8 +204,22 @@ fn serve_state(fake: &FakeTransport, document: &QueueState) {
     );
 }
 
-fn save(entry: Saved, value: &str) {
-    browser::store(&key(CAMPAIGN_ID, entry), value);
+fn save(journey: &Journey) {
+    browser::store(&record_key(CAMPAIGN_ID), &journey.to_record().unwrap());
+}
+
+/// The journey as stored on this device.
+fn stored() -> Option<Journey> {
+    browser::load(&record_key(CAMPAIGN_ID)).and_then(|record| Journey::from_record(&record))
+}
+
+fn kim() -> PersonInput {
+    PersonInput {
+        name: "Kim Minji".into(),
+        birth_date: "1964-03-15".into(),
+        mobile: "010-1234-5678".into(),
+        resident_number_front: None,
+    }
 }
 
 #[wasm_bindgen_test]
@@ -348,11 +371,12 @@ async fn joining_stores_the_ticket_and_shows_the_fair_draw_before_the_opening() 
     assert!(draw.contains("Arriving earlier does not help"), "{draw}");
     assert!(draw.contains(&to_hex(&commitment(&SEED))), "{draw}");
     assert!(find(&host, "#fl-rank").is_none());
-    let saved = browser::load(&key(CAMPAIGN_ID, Saved::Ticket)).unwrap();
-    assert_eq!(
-        token::decode::<TicketClaims>(&saved).unwrap().claims.place,
-        QueuePlace::PreQueue { index: 7 }
+    let saved = stored().unwrap();
+    assert!(
+        matches!(&saved.step, Step::Wait { ticket } if ticket.claims.place == QueuePlace::PreQueue { index: 7 }),
+        "{saved:?}"
     );
+    assert_eq!(saved.person.unwrap().birth_date, "1964-03-15");
     let join = fake
         .requests()
         .into_iter()
@@ -403,20 +427,47 @@ async fn estimate_says_paused_or_unknown_instead_of_a_number() {
 async fn a_shed_poll_waits_for_retry_after_and_tells_the_citizen_their_place_is_kept() {
     holding_ticket(QueuePlace::Ranked { rank: 1_500 });
     let fake = fake_server();
+    // The server asks for a poll every second; then it sheds one poll with `Retry-After: 4`.
+    // Ignoring it, the widget would poll again within the ordinary window after one error
+    // (at most 2 s: the 1 s floor, the first backoff step); obeying it, not before 4 s.
+    let mut quick = state(true, 10, false, true);
+    quick.poll = PollHints { min_s: 1, max_s: 1 };
+    let quick = serde_json::to_string(&quick).unwrap();
     fake.on(
         Method::Get,
         STATE_PATH,
-        vec![Some(HttpResponse::json(503, "").with_retry_after(30))],
+        vec![
+            Some(HttpResponse::json(200, quick.clone())),
+            Some(HttpResponse::json(503, "").with_retry_after(4)),
+            Some(HttpResponse::json(200, quick)),
+        ],
     );
     let (host, _mounted) = mount(&fake);
     until("the busy notice", || {
         find(&host, "#fl-wait-notice").is_some()
     })
     .await;
+    let shed_at = browser::mono_now_ms();
     assert_eq!(text_of(&host, "#fl-wait-notice"), text::ERROR_BUSY);
-    // Retry-After 30 s: nothing more for a good while, whatever the jitter.
-    pause(1_500).await;
-    assert_eq!(fake.count(Method::Get, STATE_PATH), 1);
+    assert_eq!(fake.count(Method::Get, STATE_PATH), 2);
+    // Past the floor and the whole ordinary window, short of the Retry-After: no poll.
+    pause(3_000).await;
+    assert_eq!(
+        fake.count(Method::Get, STATE_PATH),
+        2,
+        "polled again before Retry-After"
+    );
+    // And it does come back once the Retry-After has passed; the place is still shown.
+    until("the poll after Retry-After", || {
+        fake.count(Method::Get, STATE_PATH) == 3
+    })
+    .await;
+    assert!(browser::mono_now_ms() - shed_at >= 3_900.0);
+    until("the notice to clear", || {
+        find(&host, "#fl-wait-notice").is_none()
+    })
+    .await;
+    assert!(find(&host, "#fl-rank").is_some());
 }
 
 #[wasm_bindgen_test]
@@ -442,21 +493,20 @@ async fn your_turn_admits_changes_the_title_and_opens_the_choice() {
     })
     .await;
     assert_eq!(document().title(), text::TITLE_YOUR_TURN);
-    assert!(browser::load(&key(CAMPAIGN_ID, Saved::Admission)).is_some());
+    assert_eq!(stored().unwrap().step.kind(), StepKind::Choose);
     assert!(text_of(&host, "#fl-time-limit").contains("Time left to book"));
 }
 
 #[wasm_bindgen_test]
 async fn choosing_disables_full_times_and_books_once_with_an_idempotency_key() {
     clear_storage();
-    save(
-        Saved::Admission,
-        &fairline_widget::session::admission_entry(&admission()),
-    );
-    save(
-        Saved::Person,
-        r#"{"name":"Kim Minji","birth_date":"1964-03-15","mobile":"010-1234-5678"}"#,
-    );
+    save(&Journey {
+        step: Step::Choose {
+            admission: admission(),
+        },
+        person: Some(kim()),
+        ..Journey::default()
+    });
     let fake = fake_server();
     fake.json(
         Method::Get,
@@ -564,5 +614,44 @@ async fn choosing_disables_full_times_and_books_once_with_an_idempotency_key() {
         .unwrap()
         .1;
     assert!(auth.starts_with("Bearer "));
-    assert!(browser::load(&key(CAMPAIGN_ID, Saved::PendingBooking)).is_none());
+    let kept = stored().unwrap();
+    assert_eq!(kept.pending_booking, None);
+    assert_eq!(kept.person, None, "the details are not kept once booked");
+    assert_eq!(kept.step.kind(), StepKind::Done);
+}
+
+#[wasm_bindgen_test]
+async fn a_record_of_another_version_or_the_old_format_is_dropped_and_the_journey_starts_afresh() {
+    clear_storage();
+    let mut newer = Journey {
+        step: Step::Wait {
+            ticket: ticket(QueuePlace::Ranked { rank: 3 }),
+        },
+        ..Journey::default()
+    }
+    .to_record()
+    .unwrap();
+    newer["v"] = 99.into();
+    browser::store(&record_key(CAMPAIGN_ID), &newer);
+    // An earlier widget's entry (the hand-made admission form) is removed, never read.
+    window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(
+            &format!("fairline:{CAMPAIGN_ID}:admission"),
+            "1:not-a-token",
+        )
+        .unwrap();
+    let fake = fake_server();
+    let (host, _mounted) = mount(&fake);
+    until("the form", || find(&host, "#fl-name").is_some()).await;
+    assert_eq!(text_of(&host, "#fl-step-heading"), text::CHECK_HEADING);
+    let storage = window().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage
+            .get_item(&format!("fairline:{CAMPAIGN_ID}:admission"))
+            .unwrap(),
+        None
+    );
 }

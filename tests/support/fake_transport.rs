@@ -1,10 +1,11 @@
 //! A scripted [`Transport`] for component tests: canned answers per route, and a log of every
-//! request the widget sent.
+//! request the widget sent. Test-only: the tests include it with `#[path]`, it is not shipped.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use crate::api::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
+use fairline_core::error::{ApiError, ErrorCode};
+use fairline_widget::api::{HttpRequest, HttpResponse, LocalFuture, Method, Transport};
 
 #[derive(Debug, Default)]
 struct Script {
@@ -74,7 +75,7 @@ impl FakeTransport {
             Some((_, _, answers)) => answers.front().cloned().flatten(),
             None => Some(HttpResponse::json(
                 404,
-                r#"{"code":"not_found","message_key":"error.not_found"}"#,
+                serde_json::to_string(&ApiError::new(ErrorCode::Unknown)).unwrap_or_default(),
             )),
         }
     }
