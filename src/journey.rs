@@ -18,7 +18,7 @@ pub const RECORD_VERSION: u32 = 1;
 
 /// Where the citizen is in the journey.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "at", rename_all = "snake_case")]
+#[serde(tag = "at", rename_all = "lowercase")]
 pub enum Step {
     /// Entering details and learning the verdict.
     #[default]
