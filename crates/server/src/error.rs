@@ -77,6 +77,35 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     }
 }
 
+/// A request field an error names, beyond the declared person's own fields (which core's
+/// `person::Field` names): the JSON or path field the `field` of the error body points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyField {
+    /// The declared person as a whole.
+    Person,
+    /// A booking's site.
+    SiteId,
+    /// A booking's slot start.
+    StartsAt,
+    /// The day in a day-availability path.
+    Day,
+    /// An operator's admission rate.
+    PerSecond,
+}
+
+impl BodyField {
+    /// The field's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyField::Person => "person",
+            BodyField::SiteId => "site_id",
+            BodyField::StartsAt => "starts_at",
+            BodyField::Day => "day",
+            BodyField::PerSecond => "per_second",
+        }
+    }
+}
+
 /// A handler failure: core's error body, sent with [`status_of`] its code.
 #[derive(Debug)]
 pub struct AppError {
@@ -99,8 +128,13 @@ impl From<ApiError> for AppError {
 
 impl AppError {
     /// `code` naming the field at fault.
-    pub fn invalid(code: ErrorCode, field: &str) -> Self {
-        Self::from(code).with_field(field)
+    pub fn invalid(code: ErrorCode, field: BodyField) -> Self {
+        Self::from(code).at(field)
+    }
+
+    /// The same error, naming the field at fault.
+    pub fn at(self, field: BodyField) -> Self {
+        self.with_field(field.as_str())
     }
 
     /// `code` (503 or 429) asking the client to come back after `seconds` (`Retry-After`).

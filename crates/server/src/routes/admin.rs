@@ -9,10 +9,10 @@ use fairline_core::{
     wire::{AdmissionControls, RateChange},
 };
 
-use super::{campaign_in_path, Refusals};
+use super::{campaign_in_path, CampaignPath, Refusals};
 use crate::{
     config::MAX_ADMIT_RATE_PER_S,
-    error::AppError,
+    error::{AppError, BodyField},
     extract::{AdminToken, JsonBody},
     AppState,
 };
@@ -31,14 +31,14 @@ fn controls(state: &AppState) -> Json<AdmissionControls> {
     post,
     path = "/v1/admin/campaigns/{campaign_id}/pause",
     tag = "operations",
-    params(("campaign_id" = String, Path, description = "The campaign")),
-    security(("admin_token" = [])),
+    params(CampaignPath),
+    security(("operator" = [])),
     responses((status = 200, description = "Admission is paused", body = AdmissionControls), Refusals)
 )]
 pub async fn pause(
     _admin: AdminToken,
     state: State<AppState>,
-    id: Path<String>,
+    id: Path<CampaignPath>,
 ) -> Result<Json<AdmissionControls>, AppError> {
     set_paused(state, id, true).await
 }
@@ -48,21 +48,21 @@ pub async fn pause(
     post,
     path = "/v1/admin/campaigns/{campaign_id}/resume",
     tag = "operations",
-    params(("campaign_id" = String, Path, description = "The campaign")),
-    security(("admin_token" = [])),
+    params(CampaignPath),
+    security(("operator" = [])),
     responses((status = 200, description = "Admission runs", body = AdmissionControls), Refusals)
 )]
 pub async fn resume(
     _admin: AdminToken,
     state: State<AppState>,
-    id: Path<String>,
+    id: Path<CampaignPath>,
 ) -> Result<Json<AdmissionControls>, AppError> {
     set_paused(state, id, false).await
 }
 
 async fn set_paused(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(CampaignPath { campaign_id: id }): Path<CampaignPath>,
     paused: bool,
 ) -> Result<Json<AdmissionControls>, AppError> {
     campaign_in_path(&state, &id)?;
@@ -75,21 +75,24 @@ async fn set_paused(
     post,
     path = "/v1/admin/campaigns/{campaign_id}/rate",
     tag = "operations",
-    params(("campaign_id" = String, Path, description = "The campaign")),
-    security(("admin_token" = [])),
+    params(CampaignPath),
+    security(("operator" = [])),
     request_body = RateChange,
     responses((status = 200, description = "The new rate applies", body = AdmissionControls), Refusals)
 )]
 pub async fn set_rate(
     admin: Result<AdminToken, AppError>,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(CampaignPath { campaign_id: id }): Path<CampaignPath>,
     JsonBody(change): JsonBody<RateChange>,
 ) -> Result<Json<AdmissionControls>, AppError> {
     admin?;
     campaign_in_path(&state, &id)?;
     if !(change.per_second > 0.0 && change.per_second <= MAX_ADMIT_RATE_PER_S) {
-        return Err(AppError::invalid(ErrorCode::RateOutOfRange, "per_second"));
+        return Err(AppError::invalid(
+            ErrorCode::RateOutOfRange,
+            BodyField::PerSecond,
+        ));
     }
     state.queue().set_rate(change.per_second).await?;
     Ok(controls(&state))

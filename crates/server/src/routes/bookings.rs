@@ -14,11 +14,13 @@ use fairline_core::{
     error::{ApiError, ErrorCode},
     wire::to_hex,
 };
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
 
-use super::{campaign_in_path, sites::site_in, Refusals};
+use super::{campaign_in_path, sites::site_in, CampaignPath, Refusals};
 use crate::{
-    error::AppError,
+    error::{AppError, BodyField},
     extract::{BookingSecret, JsonBody, VerifiedAdmission},
     identity::{booking_secret, new_reference, person_key_hash, same_secret},
     metrics::Metrics,
@@ -36,7 +38,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 128;
     path = "/v1/campaigns/{campaign_id}/bookings",
     tag = "bookings",
     params(
-        ("campaign_id" = String, Path, description = "The campaign"),
+        CampaignPath,
         ("idempotency-key" = String, Header, description = "The same key on every retry of one booking"),
     ),
     security(("admission" = [])),
@@ -49,7 +51,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 128;
 )]
 pub async fn book(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
+    Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     admission: Result<VerifiedAdmission, AppError>,
     headers: HeaderMap,
     JsonBody(request): JsonBody<BookingRequest>,
@@ -73,20 +75,23 @@ pub async fn book(
     let person = request
         .person
         .parse()
-        .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, "person"))?;
+        .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, BodyField::Person))?;
     let person_hash = person_key_hash(&state.secrets().person_key, &person);
     if person_hash != admission.claims.person_key_hash {
         return Err(ErrorCode::TokenWrongPerson.into());
     }
-    let site = site_in(campaign, &request.site_id).map_err(|e| e.with_field("site_id"))?;
+    let site = site_in(campaign, &request.site_id).map_err(|e| e.at(BodyField::SiteId))?;
     let local_day = request.starts_at.to_offset(campaign.local_offset()).date();
     let slot = site
         .slots_on(local_day, campaign.local_offset())
         .into_iter()
         .find(|slot| slot.starts_at == request.starts_at)
-        .ok_or_else(|| AppError::invalid(ErrorCode::SlotNotFound, "starts_at"))?;
+        .ok_or_else(|| AppError::invalid(ErrorCode::SlotNotFound, BodyField::StartsAt))?;
     if slot.starts_at <= now {
-        return Err(AppError::invalid(ErrorCode::SlotInPast, "starts_at"));
+        return Err(AppError::invalid(
+            ErrorCode::SlotInPast,
+            BodyField::StartsAt,
+        ));
     }
     let request_hash = to_hex(&Sha256::digest(
         serde_json::to_vec(&request).map_err(AppError::internal)?,
@@ -117,7 +122,7 @@ pub async fn book(
         BookOutcome::Replayed(booking) => (StatusCode::OK, booking),
         BookOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
         BookOutcome::SlotFull => {
-            return Err(AppError::invalid(ErrorCode::SlotFull, "starts_at"));
+            return Err(AppError::invalid(ErrorCode::SlotFull, BodyField::StartsAt));
         }
         BookOutcome::AdmissionUnknown => return Err(ErrorCode::TokenBadSignature.into()),
         BookOutcome::AdmissionUsed => return Err(ErrorCode::TokenReplayed.into()),
@@ -151,20 +156,28 @@ async fn owned_booking(
     }
 }
 
+/// `{reference}` in a path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct ReferencePath {
+    /// The booking reference, e.g. `FL-7K3M-Q9XD`.
+    reference: String,
+}
+
 /// `GET /v1/bookings/{reference}` with the secret header.
 #[utoipa::path(
     get,
     path = "/v1/bookings/{reference}",
     tag = "bookings",
     params(
-        ("reference" = String, Path, description = "The booking reference, e.g. `FL-7K3M-Q9XD`"),
+        ReferencePath,
         ("fairline-booking-secret" = String, Header, description = "The receipt's secret"),
     ),
     responses((status = 200, description = "The booking", body = Booking), Refusals)
 )]
 pub async fn lookup(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    Path(ReferencePath { reference }): Path<ReferencePath>,
     secret: BookingSecret,
 ) -> Result<Json<Booking>, AppError> {
     Ok(Json(owned_booking(&state, &reference, secret).await?))
@@ -176,14 +189,14 @@ pub async fn lookup(
     path = "/v1/bookings/{reference}/cancel",
     tag = "bookings",
     params(
-        ("reference" = String, Path, description = "The booking reference"),
+        ReferencePath,
         ("fairline-booking-secret" = String, Header, description = "The receipt's secret"),
     ),
     responses((status = 200, description = "The booking, cancelled", body = Booking), Refusals)
 )]
 pub async fn cancel(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    Path(ReferencePath { reference }): Path<ReferencePath>,
     secret: BookingSecret,
 ) -> Result<Json<Booking>, AppError> {
     let booking = owned_booking(&state, &reference, secret).await?;

@@ -9,7 +9,7 @@ use axum::{
 };
 use fairline_core::{campaign::Campaign, wire::CampaignSummary};
 
-use super::{campaign_in_path, Refusals};
+use super::{campaign_in_path, CampaignPath, Refusals};
 use crate::{error::AppError, AppState};
 
 /// The header every campaign response carries so a widget notices changed rules.
@@ -38,7 +38,7 @@ pub async fn campaign_list(State(state): State<AppState>) -> impl IntoResponse {
     get,
     path = "/v1/campaigns/{campaign_id}",
     tag = "reads",
-    params(("campaign_id" = String, Path, description = "The campaign")),
+    params(CampaignPath),
     responses(
         (status = 200, description = "The campaign's rules, cohorts and sites", body = Campaign,
          headers(("fairline-rules-version" = String, description = "The rules' version hash"))),
@@ -47,7 +47,7 @@ pub async fn campaign_list(State(state): State<AppState>) -> impl IntoResponse {
 )]
 pub async fn campaign_document(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
+    Path(CampaignPath { campaign_id }): Path<CampaignPath>,
 ) -> Result<impl IntoResponse, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
     Ok((

@@ -8,7 +8,7 @@ use fairline_core::{
     booking::EligibilityResponse, eligibility::evaluate_input, person::PersonInput,
 };
 
-use super::{campaign_in_path, Refusals};
+use super::{campaign_in_path, CampaignPath, Refusals};
 use crate::{error::AppError, extract::JsonBody, AppState};
 
 /// 200 with the verdict, whatever it is.
@@ -16,13 +16,13 @@ use crate::{error::AppError, extract::JsonBody, AppState};
     post,
     path = "/v1/campaigns/{campaign_id}/eligibility",
     tag = "queue",
-    params(("campaign_id" = String, Path, description = "The campaign")),
+    params(CampaignPath),
     request_body = PersonInput,
     responses((status = 200, description = "The verdict at server time", body = EligibilityResponse), Refusals)
 )]
 pub async fn check(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
+    Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     JsonBody(person): JsonBody<PersonInput>,
 ) -> Result<Json<EligibilityResponse>, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;

@@ -20,10 +20,11 @@ use axum::{
     Router,
 };
 use fairline_core::{campaign::Campaign, error::ApiError, error::ErrorCode};
+use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-    IntoResponses, Modify, OpenApi,
+    IntoParams, IntoResponses, Modify, OpenApi,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -62,13 +63,13 @@ pub(crate) enum Refusals {
 )]
 struct ApiDoc;
 
-/// The two bearer tokens: an admission (booking, extend) and the operator's.
+/// The two bearer tokens: an admission (booking, extend) and the operator's admin token.
 struct Security;
 
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        for name in ["admission", "admin_token"] {
+        for name in ["admission", "operator"] {
             components.add_security_scheme(
                 name,
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
@@ -151,6 +152,14 @@ fn request_span(request: &Request) -> tracing::Span {
         .get::<MatchedPath>()
         .map_or("(unmatched)", MatchedPath::as_str);
     tracing::info_span!("request", method = %request.method(), route)
+}
+
+/// `{campaign_id}` in a path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct CampaignPath {
+    /// The campaign, e.g. `kr-covid19-2021-07`.
+    campaign_id: String,
 }
 
 /// The campaign named in a path, or 404 `campaign_not_found`.

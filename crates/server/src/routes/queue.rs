@@ -18,9 +18,9 @@ use fairline_core::{
 };
 use time::Duration;
 
-use super::{campaign_in_path, Refusals};
+use super::{campaign_in_path, CampaignPath, Refusals};
 use crate::{
-    error::AppError,
+    error::{AppError, BodyField},
     extract::{JsonBody, VerifiedAdmission, VerifiedTicket},
     identity::{new_id, person_key_hash},
     metrics::Metrics,
@@ -35,13 +35,13 @@ use crate::{
     post,
     path = "/v1/campaigns/{campaign_id}/queue",
     tag = "queue",
-    params(("campaign_id" = String, Path, description = "The campaign")),
+    params(CampaignPath),
     request_body = PersonInput,
     responses((status = 200, description = "The person's ticket (the same one on every rejoin)", body = JoinResponse), Refusals)
 )]
 pub async fn join(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
+    Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> Result<Json<JoinResponse>, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
@@ -52,7 +52,7 @@ pub async fn join(
     }
     let person = input
         .parse()
-        .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, "person"))?;
+        .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, BodyField::Person))?;
     let person_hash = person_key_hash(&state.secrets().person_key, &person);
     if let Some(ticket) = stored_ticket(&state, &campaign.id, &person_hash).await? {
         return Ok(Json(JoinResponse {
@@ -117,7 +117,7 @@ async fn stored_ticket(
     path = "/v1/campaigns/{campaign_id}/queue/state",
     tag = "queue",
     params(
-        ("campaign_id" = String, Path, description = "The campaign"),
+        CampaignPath,
         ("if-none-match" = Option<String>, Header, description = "An ETag already held"),
     ),
     responses(
@@ -129,7 +129,7 @@ async fn stored_ticket(
 )]
 pub async fn state(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
+    Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     campaign_in_path(&state, &campaign_id)?;
@@ -184,7 +184,7 @@ fn admission_response(state: &AppState, campaign_id: &str, row: &AdmissionRow) -
     post,
     path = "/v1/campaigns/{campaign_id}/queue/admit",
     tag = "queue",
-    params(("campaign_id" = String, Path, description = "The campaign")),
+    params(CampaignPath),
     request_body = AdmitRequest,
     responses((status = 200, description = "A single-use admission", body = AdmitResponse), Refusals)
 )]
@@ -238,7 +238,7 @@ pub async fn admit(
     post,
     path = "/v1/campaigns/{campaign_id}/queue/extend",
     tag = "queue",
-    params(("campaign_id" = String, Path, description = "The campaign")),
+    params(CampaignPath),
     security(("admission" = [])),
     responses((status = 200, description = "The admission with a later expiry", body = AdmitResponse), Refusals)
 )]

@@ -12,10 +12,15 @@ use fairline_core::{
     error::ErrorCode,
     wire::unix_ms,
 };
+use serde::Deserialize;
 use time::Date;
+use utoipa::IntoParams;
 
-use super::{campaign_in_path, Refusals};
-use crate::{error::AppError, AppState};
+use super::{campaign_in_path, CampaignPath, Refusals};
+use crate::{
+    error::{AppError, BodyField},
+    AppState,
+};
 
 const CACHE: &str = "public, max-age=5";
 
@@ -24,12 +29,12 @@ const CACHE: &str = "public, max-age=5";
     get,
     path = "/v1/campaigns/{campaign_id}/sites",
     tag = "reads",
-    params(("campaign_id" = String, Path, description = "The campaign")),
+    params(CampaignPath),
     responses((status = 200, description = "Sites and places left per day", body = [SiteSummary]), Refusals)
 )]
 pub async fn sites(
     State(state): State<AppState>,
-    Path(campaign_id): Path<String>,
+    Path(CampaignPath { campaign_id }): Path<CampaignPath>,
 ) -> Result<impl IntoResponse, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
     let mut listed = Vec::with_capacity(campaign.sites.len());
@@ -73,26 +78,39 @@ pub async fn sites(
     Ok(([(header::CACHE_CONTROL, CACHE)], Json(listed)))
 }
 
+/// `{campaign_id}`, `{site_id}` and `{day}` in a path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct DayPath {
+    /// The campaign.
+    campaign_id: String,
+    /// The site.
+    site_id: String,
+    /// The local day, `YYYY-MM-DD`.
+    #[param(format = Date)]
+    day: String,
+}
+
 /// The slots of one site on one local day.
 #[utoipa::path(
     get,
     path = "/v1/campaigns/{campaign_id}/sites/{site_id}/days/{day}",
     tag = "reads",
-    params(
-        ("campaign_id" = String, Path, description = "The campaign"),
-        ("site_id" = String, Path, description = "The site"),
-        ("day" = String, Path, format = Date, description = "The local day, `YYYY-MM-DD`"),
-    ),
+    params(DayPath),
     responses((status = 200, description = "The day's slots and places left", body = DayAvailability), Refusals)
 )]
 pub async fn day(
     State(state): State<AppState>,
-    Path((campaign_id, site_id, day)): Path<(String, String, String)>,
+    Path(DayPath {
+        campaign_id,
+        site_id,
+        day,
+    }): Path<DayPath>,
 ) -> Result<impl IntoResponse, AppError> {
     let campaign = campaign_in_path(&state, &campaign_id)?;
     let site = site_in(campaign, &site_id)?;
-    let day =
-        iso_date::parse(&day).ok_or_else(|| AppError::invalid(ErrorCode::InvalidDay, "day"))?;
+    let day = iso_date::parse(&day)
+        .ok_or_else(|| AppError::invalid(ErrorCode::InvalidDay, BodyField::Day))?;
     let slots = availability(&state, campaign, site, day).await?;
     Ok((
         [(header::CACHE_CONTROL, CACHE)],
