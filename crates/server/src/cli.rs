@@ -124,3 +124,59 @@ async fn shutdown_signal() {
     // Give in-flight requests a moment; axum's graceful shutdown waits for them.
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::ServeOptions;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        options: ServeOptions,
+    }
+
+    #[test]
+    fn every_documented_serve_option_parses() {
+        let Serve { options } = Serve::try_parse_from([
+            "serve",
+            "--campaign",
+            "campaigns/example.toml",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            "scratch",
+            "--static",
+            "dist",
+            "--rehearse-at",
+            "2021-07-12T19:59:00+09:00",
+            "--admit-rate",
+            "12.5",
+            "--max-active",
+            "40",
+            "--allow-origin",
+            "http://a.localhost",
+            "--allow-origin",
+            "http://b.localhost",
+            "--trusted-proxy",
+            "10.0.0.1",
+            "--join-burst",
+            "3",
+            "--join-concurrency",
+            "7",
+        ])
+        .unwrap();
+        assert_eq!(options.data_dir.to_str(), Some("scratch"));
+        assert!(options.static_dir.is_some() && options.rehearse_at.is_some());
+        let tuning = options.tuning;
+        assert_eq!(tuning.admit_rate_per_s, 12.5);
+        assert_eq!(tuning.max_active_admissions, 40);
+        assert_eq!(tuning.allowed_origins.len(), 2);
+        assert!(tuning.trusted_proxy.is_some());
+        assert_eq!((tuning.join_burst, tuning.join_concurrency), (3, 7));
+        assert!(
+            Serve::try_parse_from(["serve", "--campaign", "c", "--rehearse-at", "soon"]).is_err()
+        );
+    }
+}

@@ -160,11 +160,6 @@ impl AppError {
         self
     }
 
-    /// The error's code.
-    pub fn code(&self) -> ErrorCode {
-        self.body.code
-    }
-
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         status_of(self.body.code)

@@ -134,11 +134,6 @@ impl QueueEngine {
         Ok(engine)
     }
 
-    /// The campaign's queue opening.
-    pub fn opens_at(&self) -> time::OffsetDateTime {
-        self.opens_at
-    }
-
     /// Fixes N and reveals the seed once the opening has come (idempotent).
     pub async fn open_if_due(&self) -> Result<(), sqlx::Error> {
         if self.clock.now() < self.opens_at {
