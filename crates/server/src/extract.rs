@@ -165,7 +165,7 @@ impl FromRequestParts<AppState> for VerifiedAdmission {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let campaign = campaign_of(parts, state).await?;
-        let raw = bearer(parts).ok_or(AppError::from(ErrorCode::AdmissionMissing))?;
+        let raw = bearer(parts).ok_or_else(|| AppError::from(ErrorCode::AdmissionMissing))?;
         let admission: Signed<AdmissionClaims> =
             token::decode(raw).map_err(|_| AppError::from(ErrorCode::TokenMalformed))?;
         let claims = &admission.claims;
