@@ -1,6 +1,7 @@
 //! The server's clock: real UTC time, a rehearsal clock that started at a chosen instant and
 //! keeps ticking, or a manual clock that moves only when a test advances it. Every handler and
-//! the admission loop read time here and nowhere else.
+//! the admission loop read server time here and nowhere else (only the per-client join limiter
+//! measures its refill intervals on the process's monotonic clock).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
