@@ -7,7 +7,8 @@
 //!   (servers, outage, admission, the cache's document) changes once per second; client events
 //!   carry exact milliseconds. The event queue is a calendar of one bucket (a `Vec<u32>` of client
 //!   ids) per second; every client has at most one pending event, whose time and kind live in the
-//!   client arrays (struct of arrays, about 60 bytes per client).
+//!   client arrays (struct of arrays, about 134 bytes per client, 88 of them the client's
+//!   `PollScheduler`).
 //! - **Origin.** `servers × capacity_per_server_rps` requests per second. When more arrive, each
 //!   request succeeds with probability `capacity / demand` (the rest get 503 + Retry-After);
 //!   demand for a second is the naive reload load of that second plus the discrete requests of the
@@ -15,11 +16,15 @@
 //! - **Cache.** The queue-state document is refreshed from the origin at most once per TTL (and a
 //!   failed refresh is retried at most once per second); every other poll is a cache hit that
 //!   never touches the origin. A failed refresh's 503 + Retry-After reaches that second's pollers.
-//! - **Fairline clients** join (an origin POST), then poll the cache on `poll::next_delay`, with
-//!   `poll::RetryBudget` and Retry-After on errors, compute their position with
-//!   `position::Position`, their rank with `draw::PreQueueDraw`, and the first wait range after
-//!   60 s of history with `estimate::estimate_wait`; the server publishes a rate measured with
-//!   `estimate::measure_admission_rate`. Hidden pages use `Visibility::Hidden`.
+//! - **Fairline clients** join (an origin POST), then poll the cache, each through its own
+//!   `schedule::PollScheduler` — the one the widget runs: errors in a row, the last Retry-After,
+//!   the retry budget and the hints of the last answer decide every delay. The same scheduler
+//!   spaces the client's join, admit and booking retries. A client computes its position with
+//!   `position::Position`, its rank with `draw::PreQueueDraw`, and the first wait range after
+//!   60 s of history with `estimate::estimate_wait`. Hidden pages use `Visibility::Hidden`.
+//! - **The published rate** is core's `sampler::RateSampler`, the server's own: fed
+//!   `admitted_through` once per simulated second from the start of the run (zero before the
+//!   opening, as a server started before it reads), published once it holds two readings.
 //! - **Naive clients** load the page (an origin request) and reload every `U(min, max)` seconds
 //!   while waiting or failing, every reload at the origin. Their reloads are aggregated: each
 //!   second the origin receives `reloaders / mean gap` naive requests, and a naive client that
@@ -35,13 +40,13 @@ use core::time::Duration;
 use std::collections::{BinaryHeap, VecDeque};
 
 use fairline_core::draw::{commitment, rank_after_opening, PreQueueDraw};
-use fairline_core::estimate::{
-    estimate_wait, measure_admission_rate, Estimate, Observation, ObservationLog,
-};
-use fairline_core::poll::{next_delay, PollInput, RetryBudget, Visibility};
+use fairline_core::estimate::{estimate_wait, Estimate, Observation, ObservationLog};
+use fairline_core::poll::Visibility;
 use fairline_core::position::Position;
 use fairline_core::rng::{RandomSource, SplitMix64};
-use fairline_core::wire::{from_unix_ms, to_hex, unix_ms, AdmissionRate, PollHints, QueueState};
+use fairline_core::sampler::RateSampler;
+use fairline_core::schedule::{PollScheduler, QueueView};
+use fairline_core::wire::{from_unix_ms, to_hex, unix_ms, PollHints, QueueState};
 use time::OffsetDateTime;
 
 use crate::metrics::{Invariants, Measures, SecondRow};
@@ -51,12 +56,8 @@ use crate::scenario::{Population, Scenario};
 const NONE: u32 = u32::MAX;
 /// Milliseconds of history before the first range is judged.
 const HISTORY_BEFORE_ESTIMATE_MS: i64 = 60_000;
-/// The server samples `admitted_through` this often for its published rate.
-const RATE_SAMPLE_EVERY_S: u32 = 5;
 /// A claim counts as overtaken when someone whose turn came this much later claimed first.
 const OVERTAKE_MARGIN_S: u32 = 60;
-/// Over this window.
-const RATE_WINDOW_S: u32 = 60;
 
 /// What a client is doing (its pending event or wait).
 mod stage {
@@ -106,15 +107,15 @@ mod flag {
 struct Clients {
     stage: Vec<u8>,
     flags: Vec<u8>,
-    errors: Vec<u8>,
     /// Pre-queue index, then rank (`NONE` before joining / before the draw).
     place: Vec<u32>,
     rank: Vec<u32>,
     arrival_ms: Vec<u32>,
     deadline_ms: Vec<u32>,
     next_at_ms: Vec<u32>,
-    not_before_ms: Vec<u32>,
-    budget: Vec<RetryBudget>,
+    /// Core's poll bookkeeping, one per Fairline client (empty for an all-naive run).
+    scheduler: Vec<PollScheduler>,
+    /// The first and the latest document the client read.
     first_doc: Vec<u32>,
     prev_doc: Vec<u32>,
     /// The first range, as absolute simulated milliseconds `[low, high]`.
@@ -191,12 +192,11 @@ pub struct Engine<'a> {
     admission_credit: f64,
     active_sessions: u64,
     admission_batches: VecDeque<(u32, u64, u64)>,
-    server_samples: VecDeque<Observation>,
-    published_rate: Option<AdmissionRate>,
+    sampler: RateSampler,
     paused: bool,
     // Cache.
     document: QueueState,
-    docs: Vec<Observation>,
+    docs: Vec<Doc>,
     doc_fetched_s: Option<u32>,
     refresh_tried_s: Option<u32>,
     refresh_failed: bool,
@@ -218,6 +218,14 @@ pub struct Engine<'a> {
     invariants: Invariants,
     retry_afters_received: u64,
     events: u64,
+}
+
+/// What a client keeps of one cached document: its reading, and what the poll schedule needs.
+#[derive(Clone, Copy)]
+struct Doc {
+    observation: Observation,
+    admission_rate_per_s: Option<f64>,
+    drawn: bool,
 }
 
 fn exponential(rng: &mut SplitMix64, mean: f64) -> f64 {
@@ -252,14 +260,16 @@ impl<'a> Engine<'a> {
         let mut clients = Clients {
             stage: vec![stage::ARRIVING; citizens],
             flags: vec![0; citizens],
-            errors: vec![0; citizens],
             place: vec![NONE; citizens],
             rank: vec![NONE; citizens],
             arrival_ms: vec![0; citizens],
             deadline_ms: vec![0; citizens],
             next_at_ms: vec![0; citizens],
-            not_before_ms: vec![0; citizens],
-            budget: vec![RetryBudget::new(0); citizens],
+            scheduler: if fairline_share > 0.0 {
+                vec![PollScheduler::new(0.0); citizens]
+            } else {
+                Vec::new()
+            },
             first_doc: vec![NONE; citizens],
             prev_doc: vec![NONE; citizens],
             range_low_ms: vec![0; citizens],
@@ -331,8 +341,7 @@ impl<'a> Engine<'a> {
             admission_credit: 0.0,
             active_sessions: 0,
             admission_batches: VecDeque::new(),
-            server_samples: VecDeque::new(),
-            published_rate: None,
+            sampler: RateSampler::new(),
             paused: false,
             document: QueueState {
                 campaign_id: String::new(),
@@ -431,8 +440,12 @@ impl<'a> Engine<'a> {
             if outage.is_none() {
                 self.admit(servers);
             }
-            self.sample_admission();
         }
+        // The server's sampler reads admitted_through every second, from before the opening.
+        self.sampler.record(
+            self.server_time_ms(self.now_floor_ms()),
+            self.admitted_through,
+        );
         // Naive clients leaving as their patience runs out.
         self.reloaders += self.reloaders_leaving[s];
         let naive_load = self.reloaders.max(0) as f64 / self.naive_mean_gap_s;
@@ -602,30 +615,6 @@ impl<'a> Engine<'a> {
                 .any(|step| within(step.from_s))
     }
 
-    fn sample_admission(&mut self) {
-        if !self.second.is_multiple_of(RATE_SAMPLE_EVERY_S) {
-            return;
-        }
-        let server_time_ms = self.server_time_ms(self.now_floor_ms());
-        self.server_samples.push_back(Observation {
-            server_time_ms,
-            admitted_through: self.admitted_through,
-        });
-        let window_ms = i64::from(RATE_WINDOW_S) * 1000;
-        while self
-            .server_samples
-            .front()
-            .is_some_and(|o| server_time_ms - o.server_time_ms > window_ms)
-        {
-            self.server_samples.pop_front();
-        }
-        let samples = self.server_samples.make_contiguous();
-        let span_ms = samples.last().map_or(0, |l| l.server_time_ms) - samples[0].server_time_ms;
-        self.published_rate = (span_ms >= 20_000)
-            .then(|| measure_admission_rate(samples))
-            .flatten();
-    }
-
     fn server_time_ms(&self, sim_ms: u32) -> i64 {
         self.scenario.opening_unix_ms + i64::from(sim_ms) - i64::from(self.opening_s) * 1000
     }
@@ -671,15 +660,19 @@ impl<'a> Engine<'a> {
             self.document.server_time =
                 from_unix_ms(server_time_ms).unwrap_or(self.document.server_time);
             self.document.admitted_through = self.admitted_through;
-            self.document.admission_rate = self.published_rate;
+            self.document.admission_rate = self.sampler.published();
             self.document.paused = self.paused;
             if self.draw_revealed && self.document.seed.is_none() {
                 self.document.seed = Some(self.seed_hex.clone());
                 self.document.pre_queue_size = Some(self.pre_queue.len() as u64);
             }
-            self.docs.push(Observation {
-                server_time_ms,
-                admitted_through: self.admitted_through,
+            self.docs.push(Doc {
+                observation: Observation {
+                    server_time_ms,
+                    admitted_through: self.admitted_through,
+                },
+                admission_rate_per_s: self.document.admission_rate.map(|r| r.per_second),
+                drawn: self.document.seed.is_some(),
             });
             self.doc_fetched_s = Some(self.second);
             self.refresh_failed = false;
@@ -707,11 +700,15 @@ impl<'a> Engine<'a> {
         let c = id as usize;
         let now = self.clients.next_at_ms[c].max(self.now_floor_ms());
         let fairline = self.clients.flags[c] & flag::FAIRLINE != 0;
-        if fairline && now < self.clients.not_before_ms[c] {
+        if fairline
+            && !self.clients.scheduler[c]
+                .wake_delay(f64::from(now))
+                .is_zero()
+        {
             self.invariants.retry_after_violations += 1;
         }
         match self.clients.stage[c] {
-            stage::ARRIVING if fairline => self.fairline_join(id, now),
+            stage::ARRIVING if fairline => self.fairline_arrive(id, now),
             stage::ARRIVING => self.naive_arrive(id, now),
             stage::F_JOIN => self.fairline_join(id, now),
             stage::F_POLL => self.fairline_poll(id, now),
@@ -737,49 +734,63 @@ impl<'a> Engine<'a> {
         (now < opening_ms).then(|| Duration::from_millis(u64::from(opening_ms - now)))
     }
 
-    /// People ahead as the client last saw it.
-    fn last_people_ahead(&self, c: usize) -> Option<u64> {
+    /// The queue as the client last saw it (its latest document), for its poll scheduler. Like
+    /// the widget's view, except that the time to the opening is counted from `now`.
+    fn view(&self, c: usize, now: u32) -> QueueView {
         let rank = self.clients.rank[c];
         let prev = self.clients.prev_doc[c];
-        (rank != NONE && prev != NONE && self.draw_revealed)
-            .then(|| u64::from(rank).saturating_sub(self.docs[prev as usize].admitted_through))
+        let last = (prev != NONE).then(|| self.docs[prev as usize]);
+        QueueView {
+            people_ahead: last
+                .filter(|doc| doc.drawn && rank != NONE)
+                .map(|doc| u64::from(rank).saturating_sub(doc.observation.admitted_through)),
+            admission_rate_per_s: last.and_then(|doc| doc.admission_rate_per_s),
+            until_opening: self.until_opening(now),
+        }
     }
 
-    /// A failed request: count the error, reserve a retry from the budget, and schedule the retry
-    /// on core's schedule, never before the Retry-After.
-    fn fairline_retry(&mut self, id: u32, now: u32, next: u8) {
+    /// Schedules the client's next request (`next`) on its scheduler's delay from `now`.
+    fn fairline_next(&mut self, id: u32, now: u32, next: u8) {
         let c = id as usize;
-        self.clients.errors[c] = self.clients.errors[c].saturating_add(1);
-        let budget_wait = self.clients.budget[c].reserve_retry(u64::from(now));
-        let retry_after = Duration::from_secs(u64::from(self.retry_after_s));
-        let input = PollInput {
-            people_ahead: self.last_people_ahead(c),
-            admission_rate_per_s: None,
-            until_opening: self.until_opening(now),
-            hints: self.document.poll,
-            visibility: self.visibility(c),
-            consecutive_errors: u32::from(self.clients.errors[c]),
-            retry_after: Some(retry_after),
-            budget_wait,
-        };
-        let delay = next_delay(&input, &mut self.rng);
-        self.clients.not_before_ms[c] = now.saturating_add(duration_ms(retry_after));
-        self.retry_afters_received += 1;
+        let view = self.view(c, now);
+        let visibility = self.visibility(c);
+        let delay = self.clients.scheduler[c].next_delay(view, visibility, &mut self.rng);
         self.schedule(id, now.saturating_add(duration_ms(delay)), next);
     }
 
+    /// A request goes out at `now`; the origin (or the cache) answers at once.
+    fn fairline_sent(&mut self, c: usize, now: u32) {
+        self.clients.scheduler[c].record_sent(f64::from(now));
+    }
+
+    /// A failed request (503 + Retry-After): the scheduler counts the error and reserves a retry
+    /// from the budget, and the retry goes out on its delay, never before the Retry-After.
+    fn fairline_retry(&mut self, id: u32, now: u32, next: u8) {
+        let retry_after = Duration::from_secs(u64::from(self.retry_after_s));
+        self.clients.scheduler[id as usize].record_failure(f64::from(now), Some(retry_after));
+        self.retry_afters_received += 1;
+        self.fairline_next(id, now, next);
+    }
+
+    /// A successful request (no Retry-After on a success in this model).
     fn fairline_success(&mut self, c: usize, now: u32) {
-        self.clients.errors[c] = 0;
-        self.clients.budget[c].record_success(u64::from(now));
+        let hints = self.document.poll;
+        self.clients.scheduler[c].record_success(f64::from(now), hints, None);
+    }
+
+    fn fairline_arrive(&mut self, id: u32, now: u32) {
+        // The widget's scheduler starts when the page does, with a full retry budget.
+        self.clients.scheduler[id as usize] = PollScheduler::new(f64::from(now));
+        self.fairline_join(id, now);
     }
 
     fn fairline_join(&mut self, id: u32, now: u32) {
+        self.fairline_sent(id as usize, now);
         if !self.origin_request(1) {
             self.fairline_retry(id, now, stage::F_JOIN);
             return;
         }
-        let c = id as usize;
-        self.fairline_success(c, now);
+        self.fairline_success(id as usize, now);
         self.join(id, now);
         // The widget fetches the state right after joining.
         self.fairline_poll(id, now);
@@ -787,6 +798,7 @@ impl<'a> Engine<'a> {
 
     fn fairline_poll(&mut self, id: u32, now: u32) {
         let c = id as usize;
+        self.fairline_sent(c, now);
         let Ok(doc_id) = self.cached_document() else {
             self.fairline_retry(id, now, stage::F_POLL);
             return;
@@ -816,24 +828,13 @@ impl<'a> Engine<'a> {
             }
         }
         self.clients.prev_doc[c] = doc_id;
-        let input = PollInput {
-            people_ahead: position.people_ahead,
-            admission_rate_per_s: self.document.admission_rate.map(|r| r.per_second),
-            until_opening: self.until_opening(now),
-            hints: self.document.poll,
-            visibility: self.visibility(c),
-            consecutive_errors: 0,
-            retry_after: None,
-            budget_wait: Duration::ZERO,
-        };
-        let delay = next_delay(&input, &mut self.rng);
-        self.schedule(id, now.saturating_add(duration_ms(delay)), stage::F_POLL);
+        self.fairline_next(id, now, stage::F_POLL);
     }
 
     /// The first range shown once the client has 60 s of its own history.
     fn first_estimate(&mut self, c: usize, now: u32, position: &Position, doc_id: u32) {
-        let first = self.docs[self.clients.first_doc[c] as usize];
-        let current = self.docs[doc_id as usize];
+        let first = self.docs[self.clients.first_doc[c] as usize].observation;
+        let current = self.docs[doc_id as usize].observation;
         if current.server_time_ms - first.server_time_ms < HISTORY_BEFORE_ESTIMATE_MS {
             return;
         }
@@ -842,7 +843,7 @@ impl<'a> Engine<'a> {
         let mut log = ObservationLog::new();
         log.push(first);
         if self.clients.prev_doc[c] != NONE {
-            log.push(self.docs[self.clients.prev_doc[c] as usize]);
+            log.push(self.docs[self.clients.prev_doc[c] as usize].observation);
         }
         log.push(current);
         if let Estimate::Range {
@@ -874,6 +875,7 @@ impl<'a> Engine<'a> {
     }
 
     fn fairline_admit(&mut self, id: u32, now: u32) {
+        self.fairline_sent(id as usize, now);
         if !self.origin_request(1) {
             self.fairline_retry(id, now, stage::F_ADMIT);
             return;
@@ -891,6 +893,7 @@ impl<'a> Engine<'a> {
     }
 
     fn fairline_book(&mut self, id: u32, now: u32) {
+        self.fairline_sent(id as usize, now);
         if !self.origin_request(self.scenario.booking.origin_requests) {
             self.fairline_retry(id, now, stage::F_BOOK);
             return;

@@ -1,7 +1,18 @@
 //! `fairline-sim`: the opening-rush simulator. Millions of simulated citizens arrive around an
-//! opening; Fairline clients run `fairline-core`'s own polling, backoff, retry budget, draw,
-//! position and estimator code, naive clients reload like in 2021, and a model of the origin, its
-//! cache and admission control answers them. See [`engine`] for the model.
+//! opening; Fairline clients run `fairline-core`'s own code, naive clients reload like in 2021,
+//! and a model of the origin, its cache and admission control answers them. See [`engine`] for
+//! the model.
+//!
+//! # The shipped code, not a copy
+//!
+//! - Every Fairline client drives its requests through core's
+//!   [`PollScheduler`](fairline_core::schedule::PollScheduler), the scheduler the widget runs:
+//!   errors in a row, the last Retry-After, the retry budget and the server's hints decide each
+//!   delay (core's `poll` policy underneath).
+//! - The server model publishes the admission rate measured by core's
+//!   [`RateSampler`](fairline_core::sampler::RateSampler), the server's own sampler (one reading
+//!   a second over 60 s, published from two readings), fed once per simulated second.
+//! - Draw, position and wait estimate are core's `draw`, `position` and `estimate`.
 //!
 //! # Where the model simplifies
 //!

@@ -29,7 +29,8 @@ pub struct SecondRow {
 pub struct Invariants {
     /// Admissions granted to a rank the queue had not reached.
     pub out_of_order_admissions: u64,
-    /// Fairline requests sent before the Retry-After their client had received.
+    /// Fairline requests sent before their client's `PollScheduler` allowed (its `wake_delay`:
+    /// the Retry-After received, the retry budget's wait and the server's floor).
     pub retry_after_violations: u64,
     /// Bookings without a granted admission.
     pub bookings_without_admission: u64,

@@ -21,7 +21,7 @@ fn assert_invariants(measures: &Measures) {
     );
     assert_eq!(
         measures.invariants.retry_after_violations, 0,
-        "{who}: a Fairline client polled before its Retry-After"
+        "{who}: a Fairline client sent before its Retry-After, budget or floor"
     );
     assert_eq!(
         measures.invariants.bookings_without_admission, 0,
