@@ -317,8 +317,11 @@ impl QueueEngine {
         let grew_to = {
             let mut progress = lock(&self.progress);
             progress.active_admissions = active;
-            let elapsed_ms = (now_ms - progress.last_tick_ms).clamp(0, MAX_STEP_MS);
-            progress.last_tick_ms = progress.last_tick_ms.max(now_ms);
+            // Read under the lock, so steps are taken in clock order; a clock set back costs
+            // one step, never a stall until it catches up.
+            let step_at_ms = self.clock.now_ms();
+            let elapsed_ms = (step_at_ms - progress.last_tick_ms).clamp(0, MAX_STEP_MS);
+            progress.last_tick_ms = step_at_ms;
             let before = progress.admitted.floor() as u64;
             let under_cap = active < u64::from(self.tuning.max_active_admissions);
             if opened && !progress.paused && under_cap {
@@ -328,9 +331,9 @@ impl QueueEngine {
             }
             let after = progress.admitted.floor() as u64;
             if after > before {
-                progress.reached.push((now_ms, after));
+                progress.reached.push((step_at_ms, after));
             }
-            progress.sampler.record(now_ms, after);
+            progress.sampler.record(step_at_ms, after);
             (after > before).then_some(after)
         };
         if let Some(through) = grew_to {
