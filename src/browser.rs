@@ -116,8 +116,8 @@ fn storage_available() -> bool {
         .is_some()
 }
 
-/// Reads a JSON local-storage entry.
-pub fn load(key: &str) -> Option<serde_json::Value> {
+/// Reads a JSON local-storage entry (`None` when missing or not a `T`).
+pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     if !storage_available() {
         return None;
     }
@@ -125,7 +125,7 @@ pub fn load(key: &str) -> Option<serde_json::Value> {
 }
 
 /// Writes a JSON local-storage entry (silently skipped when storage is unavailable or full).
-pub fn store(key: &str, value: &serde_json::Value) {
+pub fn store<T: serde::Serialize>(key: &str, value: &T) {
     if storage_available() {
         let _ = gloo_storage::LocalStorage::set(key, value);
     }

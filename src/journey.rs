@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 pub const RECORD_VERSION: u32 = 1;
 
 /// Where the citizen is in the journey.
+///
+/// Stored externally tagged (serde's default): an internally tagged enum would make serde
+/// compile every payload's reader a second time, which the first load pays for.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "at", rename_all = "lowercase")]
 pub enum Step {
     /// Entering details and learning the verdict.
     #[default]
@@ -106,24 +108,20 @@ pub struct Journey {
     pub pending_booking: Option<PendingBooking>,
 }
 
-/// The stored form: the journey with its version.
-#[derive(Serialize, Deserialize)]
-struct Record {
-    v: u32,
-    #[serde(flatten)]
-    journey: Journey,
-}
-
-/// Only the version, read first so a record of another version is never parsed further.
-#[derive(Deserialize)]
-struct VersionOnly {
-    v: u32,
+/// The stored record: the journey with its version. Read and written as JSON text by the
+/// same serde code that reads and writes the API's bodies (no second JSON model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// [`RECORD_VERSION`] when written by this build.
+    pub v: u32,
+    /// The journey.
+    pub journey: Journey,
 }
 
 impl Journey {
-    /// The stored record (a JSON object with `v`), or `None` when there is nothing worth
-    /// keeping (at the start, or after a cancel): then the entry is removed.
-    pub fn to_record(&self) -> Option<serde_json::Value> {
+    /// The record to store, or `None` when there is nothing worth keeping (at the start, or
+    /// after a cancel): then the entry is removed.
+    pub fn to_record(&self) -> Option<Record> {
         let cancelled = matches!(
             &self.step,
             Step::Done { receipt } if receipt.booking.status == BookingStatus::Cancelled
@@ -132,23 +130,16 @@ impl Journey {
         if cancelled || empty {
             return None;
         }
-        serde_json::to_value(Record {
+        Some(Record {
             v: RECORD_VERSION,
             journey: self.clone(),
         })
-        .ok()
     }
 
-    /// Reads a stored record back; anything else (another version, a damaged record, an older
-    /// format) is `None`, and the journey starts afresh.
-    pub fn from_record(stored: &serde_json::Value) -> Option<Self> {
-        let version = VersionOnly::deserialize(stored).ok()?;
-        if version.v != RECORD_VERSION {
-            return None;
-        }
-        Record::deserialize(stored)
-            .ok()
-            .map(|record| record.journey)
+    /// The journey in a stored record; a record of another version is dropped (as is anything
+    /// that does not read as a record at all: the caller gets no record then).
+    pub fn from_record(record: Record) -> Option<Self> {
+        (record.v == RECORD_VERSION).then_some(record.journey)
     }
 
     /// Joined the queue as `person` with `ticket`.
@@ -307,12 +298,12 @@ mod tests {
     }
 
     fn round_trip(journey: &Journey) -> Option<Journey> {
-        let stored = serde_json::to_string(&journey.to_record()?).ok()?;
-        Journey::from_record(&serde_json::from_str(&stored).ok()?)
+        read(&serde_json::to_string(&journey.to_record()?).ok()?)
     }
 
+    /// What the session does with stored text: read a record, or drop it.
     fn read(stored: &str) -> Option<Journey> {
-        Journey::from_record(&serde_json::from_str(stored).ok()?)
+        Journey::from_record(serde_json::from_str(stored).ok()?)
     }
 
     #[test]
@@ -368,21 +359,20 @@ mod tests {
     fn other_versions_and_damaged_records_are_dropped_not_read() {
         let mut journey = Journey::default();
         journey.joined(person(), ticket());
-        let stored = journey.to_record().unwrap();
-        assert_eq!(stored["v"], 1);
-        assert_eq!(Journey::from_record(&stored), Some(journey.clone()));
-        let mut newer = stored.clone();
-        newer["v"] = 2.into();
-        assert_eq!(Journey::from_record(&newer), None);
-        let mut unversioned = stored.clone();
-        unversioned.as_object_mut().unwrap().remove("v");
-        assert_eq!(Journey::from_record(&unversioned), None);
+        let stored = serde_json::to_string(&journey.to_record().unwrap()).unwrap();
+        assert!(stored.starts_with(r#"{"v":1,"#), "{stored}");
+        assert_eq!(read(&stored), Some(journey.clone()));
+        let newer = stored.replacen(r#""v":1"#, r#""v":2"#, 1);
+        assert_eq!(read(&newer), None);
+        let unversioned = stored.replacen(r#""v":1,"#, "", 1);
+        assert_eq!(read(&unversioned), None);
         assert_eq!(read(r#""3:eyJhIjoxfQ""#), None, "the old admission form");
-        assert_eq!(read(r#"{"v":1,"step":{"at":"moon"}}"#), None);
-        assert_eq!(read(r#"{"v":"1","step":{"at":"check"}}"#), None);
+        assert_eq!(read("3:eyJhIjoxfQ"), None);
+        assert_eq!(read(r#"{"v":1,"journey":{"step":"Moon"}}"#), None);
+        assert_eq!(read(r#"{"v":"1","journey":{"step":"Check"}}"#), None);
         assert_eq!(read("null"), None);
         assert_eq!(
-            read(r#"{"v":1,"step":{"at":"check"}}"#),
+            read(r#"{"v":1,"journey":{"step":"Check"}}"#),
             Some(Journey::default())
         );
     }

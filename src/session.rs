@@ -40,7 +40,7 @@ pub fn restore_journey(campaign_id: &str) -> Journey {
         browser::forget(&format!("fairline:{campaign_id}:{entry}"));
     }
     browser::load(&record_key(campaign_id))
-        .and_then(|stored| Journey::from_record(&stored))
+        .and_then(Journey::from_record)
         .unwrap_or_default()
 }
 

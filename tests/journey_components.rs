@@ -210,7 +210,7 @@ fn save(journey: &Journey) {
 
 /// The journey as stored on this device.
 fn stored() -> Option<Journey> {
-    browser::load(&record_key(CAMPAIGN_ID)).and_then(|record| Journey::from_record(&record))
+    browser::load(&record_key(CAMPAIGN_ID)).and_then(Journey::from_record)
 }
 
 fn kim() -> PersonInput {
@@ -631,7 +631,7 @@ async fn a_record_of_another_version_or_the_old_format_is_dropped_and_the_journe
     }
     .to_record()
     .unwrap();
-    newer["v"] = 99.into();
+    newer.v = 99;
     browser::store(&record_key(CAMPAIGN_ID), &newer);
     // An earlier widget's entry (the hand-made admission form) is removed, never read.
     window()
