@@ -333,7 +333,7 @@ impl QueueEngine {
             if after > before {
                 progress.reached.push((step_at_ms, after));
             }
-            progress.sampler.record(step_at_ms, after);
+            progress.sampler.record(opened, step_at_ms, after);
             (after > before).then_some(after)
         };
         if let Some(through) = grew_to {

@@ -23,8 +23,8 @@
 //!   `position::Position`, its rank with `draw::PreQueueDraw`, and the first wait range after
 //!   60 s of history with `estimate::estimate_wait`. Hidden pages use `Visibility::Hidden`.
 //! - **The published rate** is core's `sampler::RateSampler`, the server's own: fed
-//!   `admitted_through` once per simulated second from the start of the run (zero before the
-//!   opening, as a server started before it reads), published once it holds two readings.
+//!   `admitted_through` once per simulated second, keeping readings only from the opening on
+//!   (as the server does), published once it holds two readings.
 //! - **Naive clients** load the page (an origin request) and reload every `U(min, max)` seconds
 //!   while waiting or failing, every reload at the origin. Their reloads are aggregated: each
 //!   second the origin receives `reloaders / mean gap` naive requests, and a naive client that
@@ -441,8 +441,9 @@ impl<'a> Engine<'a> {
                 self.admit(servers);
             }
         }
-        // The server's sampler reads admitted_through every second, from before the opening.
+        // The server's sampler reads admitted_through every second once the queue has opened.
         self.sampler.record(
+            self.second >= self.opening_s,
             self.server_time_ms(self.now_floor_ms()),
             self.admitted_through,
         );
