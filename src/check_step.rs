@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::format::{format_countdown, format_for_citizen};
-use crate::requests::Requests;
+use crate::requests::{Request, Requests};
 use crate::session::{spawn_owned, Session};
 use crate::{browser, text};
 
@@ -201,7 +201,7 @@ pub fn CheckStep() -> impl IntoView {
 
     let join = move |_| {
         join_failure.set(None);
-        join_action.dispatch_local(input.get_untracked());
+        join_action.dispatch_local(Request::Join(input.get_untracked()));
     };
 
     let field_view = move |field: Field,

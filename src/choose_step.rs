@@ -16,7 +16,7 @@ use fairline_core::booking::BookingRequest;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::requests::Requests;
+use crate::requests::{Request, Requests};
 use crate::session::Session;
 use crate::text;
 
@@ -52,11 +52,11 @@ pub fn ChooseStep() -> impl IntoView {
             message.set(Some(text::TICKET_LOST.to_owned()));
             return;
         };
-        book_action.dispatch_local(BookingRequest {
+        book_action.dispatch_local(Request::Book(BookingRequest {
             person,
             site_id,
             starts_at,
-        });
+        }));
     };
 
     let choices = move || match sites.get() {

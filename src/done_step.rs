@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::format::{format_clock, format_local};
 use crate::journey::Step;
-use crate::requests::Requests;
+use crate::requests::{Request, Requests};
 use crate::session::Session;
 use crate::text;
 
@@ -50,7 +50,7 @@ pub fn DoneStep() -> impl IntoView {
     );
 
     let cancel = move |_| {
-        cancel_action.dispatch_local(());
+        cancel_action.dispatch_local(Request::Cancel);
     };
 
     let cancelled = move || status.get() == BookingStatus::Cancelled;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::format::{format_clock, format_countdown};
-use crate::requests::Requests;
+use crate::requests::{Request, Requests};
 use crate::session::Session;
 use crate::text;
 
@@ -99,7 +99,7 @@ pub fn AdmissionTimer() -> impl IntoView {
             {limit_text}
             <Show when=move || { extensions_left.get() > 0 }>
                 <button type="button" class="fl-secondary" id="fl-extend"
-                    on:click=move |_| { extend.dispatch_local(()); }>{text::EXTEND_BUTTON}</button>
+                    on:click=move |_| { extend.dispatch_local(Request::Extend); }>{text::EXTEND_BUTTON}</button>
             </Show>
         </div>
     }
