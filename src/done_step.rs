@@ -22,16 +22,16 @@ pub fn DoneStep() -> impl IntoView {
     }) else {
         return ().into_any();
     };
-    let status = Memo::new(move |_| {
+    let status = move || {
         journey.with(|j| match &j.step {
             Step::Done { receipt } => receipt.booking.status,
             _ => BookingStatus::Confirmed,
         })
-    });
-    let message = Memo::new(move |_| match cancel_action.value().get() {
+    };
+    let message = move || match cancel_action.value().get() {
         Some(Err(failure)) => Some(failure.citizen_message()),
         _ => None,
-    });
+    };
     let cancelling = cancel_action.pending();
     browser::set_title(text::TITLE);
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
@@ -53,7 +53,7 @@ pub fn DoneStep() -> impl IntoView {
         cancel_action.dispatch_local(Request::Cancel);
     };
 
-    let cancelled = move || status.get() == BookingStatus::Cancelled;
+    let cancelled = move || status() == BookingStatus::Cancelled;
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
             <h2 id="fl-step-heading" tabindex="-1">
@@ -67,7 +67,7 @@ pub fn DoneStep() -> impl IntoView {
             </dl>
             <h3>{text::BRING_HEADING}</h3>
             <ul>{text::BRING.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
-            {move || message.get().map(|m| view! { <p class="fl-error">{m}</p> })}
+            {move || message().map(|m| view! { <p class="fl-error">{m}</p> })}
             {move || (!cancelled()).then(|| view! {
                 <button type="button" class="fl-secondary" id="fl-cancel"
                     disabled=move || cancelling.get() on:click=cancel>{text::CANCEL_BUTTON}</button>

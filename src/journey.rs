@@ -17,10 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const RECORD_VERSION: u32 = 1;
 
 /// Where the citizen is in the journey.
-///
-/// Stored externally tagged (serde's default): an internally tagged enum would make serde
-/// compile every payload's reader a second time, which the first load pays for.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Step {
     /// Entering details and learning the verdict.
     #[default]
@@ -93,29 +90,44 @@ pub fn idempotency_key_for(
 }
 
 /// Everything the device keeps about one campaign's journey.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Journey {
     /// The step.
     pub step: Step,
     /// The declared person, kept from the join until the booking (needed to book).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<PersonInput>,
     /// People ahead when the waiter first learned their place (for the progress bar).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_ahead: Option<u64>,
     /// An unconfirmed booking attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_booking: Option<PendingBooking>,
 }
 
-/// The stored record: the journey with its version. Read and written as JSON text by the
-/// same serde code that reads and writes the API's bodies (no second JSON model).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The stored record: one flat, versioned JSON object (the step's data in its own field), read
+/// and written by the same serde code that reads and writes the API's bodies. Flat on purpose:
+/// every nested or tagged serde type is more code in the first load.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Record {
-    /// [`RECORD_VERSION`] when written by this build.
+    /// [`RECORD_VERSION`] when written by this build (0 when missing: never read).
     pub v: u32,
-    /// The journey.
-    pub journey: Journey,
+    /// The ticket, while waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Signed<TicketClaims>>,
+    /// The admission, while choosing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission: Option<AdmitResponse>,
+    /// The receipt, once booked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<BookingReceipt>,
+    /// The declared person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<PersonInput>,
+    /// People ahead when first told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_ahead: Option<u64>,
+    /// An unconfirmed booking attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_booking: Option<PendingBooking>,
 }
 
 impl Journey {
@@ -130,16 +142,40 @@ impl Journey {
         if cancelled || empty {
             return None;
         }
-        Some(Record {
+        let mut record = Record {
             v: RECORD_VERSION,
-            journey: self.clone(),
-        })
+            person: self.person.clone(),
+            first_ahead: self.first_ahead,
+            pending_booking: self.pending_booking.clone(),
+            ..Record::default()
+        };
+        match &self.step {
+            Step::Check => {}
+            Step::Wait { ticket } => record.ticket = Some(ticket.clone()),
+            Step::Choose { admission } => record.admission = Some(admission.clone()),
+            Step::Done { receipt } => record.receipt = Some(receipt.clone()),
+        }
+        Some(record)
     }
 
     /// The journey in a stored record; a record of another version is dropped (as is anything
     /// that does not read as a record at all: the caller gets no record then).
     pub fn from_record(record: Record) -> Option<Self> {
-        (record.v == RECORD_VERSION).then_some(record.journey)
+        if record.v != RECORD_VERSION {
+            return None;
+        }
+        let step = match (record.receipt, record.admission, record.ticket) {
+            (Some(receipt), _, _) => Step::Done { receipt },
+            (None, Some(admission), _) => Step::Choose { admission },
+            (None, None, Some(ticket)) => Step::Wait { ticket },
+            (None, None, None) => Step::Check,
+        };
+        Some(Journey {
+            step,
+            person: record.person,
+            first_ahead: record.first_ahead,
+            pending_booking: record.pending_booking,
+        })
     }
 
     /// Joined the queue as `person` with `ticket`.
@@ -368,12 +404,9 @@ mod tests {
         assert_eq!(read(&unversioned), None);
         assert_eq!(read(r#""3:eyJhIjoxfQ""#), None, "the old admission form");
         assert_eq!(read("3:eyJhIjoxfQ"), None);
-        assert_eq!(read(r#"{"v":1,"journey":{"step":"Moon"}}"#), None);
-        assert_eq!(read(r#"{"v":"1","journey":{"step":"Check"}}"#), None);
+        assert_eq!(read(r#"{"v":1,"ticket":"3:eyJhIjoxfQ"}"#), None);
+        assert_eq!(read(r#"{"v":"1"}"#), None);
         assert_eq!(read("null"), None);
-        assert_eq!(
-            read(r#"{"v":1,"journey":{"step":"Check"}}"#),
-            Some(Journey::default())
-        );
+        assert_eq!(read(r#"{"v":1}"#), Some(Journey::default()));
     }
 }

@@ -110,14 +110,17 @@ impl Session {
 
     /// Applies `change` to the journey and stores the result (or removes the record when
     /// nothing is worth keeping). The only place the journey changes or is stored.
-    fn commit<T>(&self, change: impl FnOnce(&mut Journey) -> T) -> T {
-        let out = self.journey.try_update(change);
+    fn commit(&self, change: impl FnOnce(&mut Journey)) {
+        self.journey.update(change);
+        self.store();
+    }
+
+    fn store(&self) {
         let key = record_key(&self.campaign_id());
         match self.journey.with_untracked(Journey::to_record) {
             Some(record) => browser::store(&key, &record),
             None => browser::forget(&key),
         }
-        out.expect("the journey lives as long as the session")
     }
 
     /// Joined the queue as `person` with `ticket`: on to the wait step.
@@ -129,7 +132,9 @@ impl Session {
     pub fn saw_ahead(&self, ahead: u64) {
         let first = self.journey.with_untracked(|j| j.first_ahead.is_none());
         if first {
-            self.commit(|j| j.saw_ahead(ahead));
+            self.commit(|j| {
+                j.saw_ahead(ahead);
+            });
         }
     }
 
@@ -150,11 +155,13 @@ impl Session {
 
     /// Records a booking attempt of `request` (reusing the pending key for the same request).
     pub fn booking_attempt(&self, request: BookingRequest) -> PendingBooking {
+        let mut attempt = None;
         self.commit(|j| {
-            j.booking_attempt(request, || {
+            attempt = Some(j.booking_attempt(request, || {
                 browser::new_idempotency_key(&mut browser::BrowserRandom)
-            })
-        })
+            }));
+        });
+        attempt.expect("the journey lives as long as the session")
     }
 
     /// The chosen slot was full: the attempt is over and the time must be chosen again.

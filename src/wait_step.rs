@@ -69,7 +69,7 @@ pub fn WaitStep() -> impl IntoView {
     let admitting = RwSignal::new(false);
     let notify_wanted = RwSignal::new(false);
     let notify_refused = RwSignal::new(false);
-    let first_ahead = Memo::new(move |_| journey.with(|j| j.first_ahead));
+    let first_ahead = move || journey.with(|j| j.first_ahead);
 
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
@@ -225,7 +225,7 @@ pub fn WaitStep() -> impl IntoView {
                 .estimate
                 .map(|e| estimate_sentence(&e, server_now_ms()))
                 .unwrap_or_default();
-            let progress = first_ahead.get().filter(|first| *first > 0).map(|first| {
+            let progress = first_ahead().filter(|first| *first > 0).map(|first| {
                 let moved = first.saturating_sub(ahead);
                 view! {
                     <div class="fl-progress">

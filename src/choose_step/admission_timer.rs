@@ -55,16 +55,14 @@ pub fn AdmissionTimer() -> impl IntoView {
     let session = expect_context::<Session>();
     let extend = expect_context::<Requests>().extend;
     let journey = session.journey();
-    let expires_at =
-        Memo::new(move |_| journey.with(|j| j.admission().map(|a| a.admission.claims.expires_at)));
-    let extensions_left =
-        Memo::new(move |_| journey.with(|j| j.admission().map_or(0, |a| a.extensions_left)));
+    let expires_at = move || journey.with(|j| j.admission().map(|a| a.admission.claims.expires_at));
+    let extensions_left = move || journey.with(|j| j.admission().map_or(0, |a| a.extensions_left));
     let left = admission_left(&session);
     let warned_for: RwSignal<Option<OffsetDateTime>> = RwSignal::new(None);
     let warn_session = session.clone();
     let warn_left = left.clone();
     Effect::new(move |_| {
-        let (Some(left), Some(expires)) = (warn_left(), expires_at.get()) else {
+        let (Some(left), Some(expires)) = (warn_left(), expires_at()) else {
             return;
         };
         if warning_due(left, expires, warned_for.get_untracked()) {
@@ -81,7 +79,7 @@ pub fn AdmissionTimer() -> impl IntoView {
                     .into_any(),
             );
         }
-        let expires = expires_at.get()?;
+        let expires = expires_at()?;
         let until = format_clock(campaign.with(|c| c.local(expires)));
         let warning = (left <= WARN_BEFORE).then(|| {
             view! { <p class="fl-notice">{text::time_warning(&format_countdown(left))}</p> }
@@ -97,7 +95,7 @@ pub fn AdmissionTimer() -> impl IntoView {
     view! {
         <div class="fl-limit">
             {limit_text}
-            <Show when=move || { extensions_left.get() > 0 }>
+            <Show when=move || { extensions_left() > 0 }>
                 <button type="button" class="fl-secondary" id="fl-extend"
                     on:click=move |_| { extend.dispatch_local(Request::Extend); }>{text::EXTEND_BUTTON}</button>
             </Show>
