@@ -122,19 +122,23 @@ pub fn CheckStep() -> impl IntoView {
     let server_verdict: RwSignal<Option<Verdict>> = RwSignal::new(None);
     let rules_reloaded = session.rules_reloaded;
     let joining = join_action.pending();
-    let join_failure: RwSignal<Option<String>> = RwSignal::new(None);
     let campaign = session.campaign;
     let owner = Owner::current().unwrap_or_default();
 
     // A refused join shows the server's verdict when it sent one, else the failure in words.
-    Effect::new(move |_| {
-        if let Some(Err(failure)) = join_action.value().get() {
-            match failure.verdict() {
-                Some(verdict) => server_verdict.set(Some(verdict.clone())),
-                None => join_failure.set(Some(failure.citizen_message().to_owned())),
-            }
-        }
-    });
+    let join_refusal = move || {
+        join_action.value().with(|outcome| match outcome {
+            Some(Err(failure)) => Some((failure.verdict().cloned(), failure.citizen_message())),
+            _ => None,
+        })
+    };
+    let shown_server_verdict = move || {
+        join_refusal()
+            .and_then(|(verdict, _)| verdict)
+            .or_else(|| server_verdict.get())
+    };
+    let join_failure =
+        move || join_refusal().and_then(|(verdict, m)| verdict.is_none().then_some(m));
 
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
@@ -173,7 +177,7 @@ pub fn CheckStep() -> impl IntoView {
     let on_check = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        join_failure.set(None);
+        join_action.clear();
         let current = input.get_untracked();
         let problems = field_errors(&current);
         if !problems.is_empty() {
@@ -200,7 +204,7 @@ pub fn CheckStep() -> impl IntoView {
     };
 
     let join = move |_| {
-        join_failure.set(None);
+        join_action.clear();
         join_action.dispatch_local(Request::Join(input.get_untracked()));
     };
 
@@ -308,11 +312,9 @@ pub fn CheckStep() -> impl IntoView {
         let server_now = server_now.clone();
         Memo::new(move |_| {
             let now = server_now()?;
-            let allowed_by_server = server_verdict.with(|server| {
-                server.as_ref().is_none_or(|s| {
-                    matches!(s.kind(), VerdictKind::EligibleNow | VerdictKind::NotYet)
-                })
-            });
+            let allowed_by_server = shown_server_verdict()
+                .as_ref()
+                .is_none_or(|s| matches!(s.kind(), VerdictKind::EligibleNow | VerdictKind::NotYet));
             let input = input.get();
             Some(allowed_by_server && campaign.with(|c| may_join(c, &input, now)))
         })
@@ -321,7 +323,7 @@ pub fn CheckStep() -> impl IntoView {
         let local = local_verdict.get()?;
         let joinable = joinable.get()?;
         let campaign_now = campaign.get();
-        let server = server_verdict.get();
+        let server = shown_server_verdict();
         let differs = server.as_ref().is_some_and(|s| s.kind() != local.kind());
         let pre_queue = joinable && matches!(local, Verdict::NotYet { .. });
         Some(view! {
@@ -346,7 +348,7 @@ pub fn CheckStep() -> impl IntoView {
                 } else {
                     view! { <p class="fl-strong">{text::CANNOT_JOIN}</p> }.into_any()
                 }}
-                {move || join_failure.get().map(|m| view! { <p class="fl-error">{m}</p> })}
+                {move || join_failure().map(|m| view! { <p class="fl-error">{m}</p> })}
             </section>
         })
     };
