@@ -138,7 +138,7 @@ impl Journey {
             &self.step,
             Step::Done { receipt } if receipt.booking.status == BookingStatus::Cancelled
         );
-        let empty = self.step == Step::Check && self.person.is_none();
+        let empty = matches!(self.step, Step::Check) && self.person.is_none();
         if cancelled || empty {
             return None;
         }

@@ -52,20 +52,23 @@ impl Requests {
     /// The actions of `session`'s journey.
     pub fn new(session: &Session) -> Self {
         let choose_message = RwSignal::new(None);
-        let action = || {
-            let session = session.clone();
-            Action::new_local(move |request: &Request| {
-                perform(session.clone(), request.clone(), choose_message)
-            })
-        };
         Self {
-            join: action(),
-            extend: action(),
-            book: action(),
-            cancel: action(),
+            join: request_action(session, choose_message),
+            extend: request_action(session, choose_message),
+            book: request_action(session, choose_message),
+            cancel: request_action(session, choose_message),
             choose_message,
         }
     }
+}
+
+/// One request action of `session` (not inlined: four copies of it would be in the first load).
+#[inline(never)]
+fn request_action(session: &Session, choose_message: RwSignal<Option<String>>) -> RequestAction {
+    let session = session.clone();
+    Action::new_local(move |request: &Request| {
+        perform(session.clone(), request.clone(), choose_message)
+    })
 }
 
 /// Sends `request` and applies its answer to the session.
