@@ -21,7 +21,7 @@ use fairline_core::{
 };
 use fairline_widget::{
     api::{ApiClient, HttpResponse, Method},
-    browser::{self, Waker},
+    browser,
     journey::{Journey, Step},
     session::record_key,
     text, StepKind, WidgetWith,
@@ -88,13 +88,13 @@ async fn until(what: &str, condition: impl Fn() -> bool) {
         if condition() {
             return;
         }
-        browser::sleep(Some(Duration::from_millis(20)), &Waker::new()).await;
+        gloo_timers::future::sleep(Duration::from_millis(20)).await;
     }
     panic!("timed out waiting for: {what}");
 }
 
 async fn pause(ms: u64) {
-    browser::sleep(Some(Duration::from_millis(ms)), &Waker::new()).await;
+    gloo_timers::future::sleep(Duration::from_millis(ms)).await;
 }
 
 fn find(host: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::HtmlElement> {
