@@ -238,6 +238,16 @@ pub struct Health {
     /// `server_time` on purpose.
     #[serde(default)]
     pub rehearsal: bool,
+    /// The real time of the machine the server runs on: `server_time` except in a rehearsal.
+    /// A widget checks the device clock against this one, so a rehearsal's shifted clock is
+    /// never reported as the device being days off. Absent from a server older than this field.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub real_time: Option<OffsetDateTime>,
 }
 
 /// One entry of `GET /v1/campaigns` (a widget with no campaign id takes the first).

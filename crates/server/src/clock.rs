@@ -94,6 +94,15 @@ impl ServerClock {
         }
     }
 
+    /// The machine's real time now (UTC), whatever a rehearsal pretends; a manual clock's own
+    /// time, since a test drives everything.
+    pub fn real_now(&self) -> OffsetDateTime {
+        match &self.kind {
+            Kind::Real | Kind::Rehearsal { .. } => OffsetDateTime::now_utc(),
+            Kind::Manual(manual) => manual.now(),
+        }
+    }
+
     /// Server time now, in milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         fairline_core::wire::unix_ms(self.now())
@@ -114,6 +123,11 @@ mod tests {
         assert!(clock.now() >= first);
         assert!(clock.is_rehearsal());
         assert!(!ServerClock::real().is_rehearsal());
+        let real = clock.real_now() - time::OffsetDateTime::now_utc();
+        assert!(
+            real.abs() < time::Duration::seconds(5),
+            "real time is not rehearsed"
+        );
     }
 
     #[test]

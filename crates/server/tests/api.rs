@@ -20,6 +20,21 @@ async fn health_answers_ok_with_server_time() {
     assert_eq!(health.status, HealthStatus::Ok);
     assert_eq!(health.server_time, common::DURING_OPENING);
     assert!(health.rehearsal);
+    // The manual clock stands in for the machine's real time too.
+    assert_eq!(health.real_time, Some(common::DURING_OPENING));
+}
+
+#[test]
+fn health_from_a_server_without_real_time_still_parses() {
+    let older = r#"{"status":"ok","server_time":"2021-07-12T11:00:00Z","rehearsal":true}"#;
+    let health: Health = serde_json::from_str(older).unwrap();
+    assert_eq!(health.real_time, None);
+    let newer = r#"{"status":"ok","server_time":"2021-07-12T11:00:00Z","real_time":"2026-11-22T16:00:00Z"}"#;
+    let health: Health = serde_json::from_str(newer).unwrap();
+    assert_eq!(
+        health.real_time,
+        Some(time::macros::datetime!(2026-11-22 16:00 UTC))
+    );
 }
 
 #[tokio::test]

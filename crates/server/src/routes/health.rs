@@ -1,5 +1,5 @@
-//! `GET /v1/health`: liveness, the server time widgets sample their clock offset from, and
-//! whether that clock is a rehearsal's.
+//! `GET /v1/health`: liveness, the server time widgets sample their clock offset from, whether
+//! that clock is a rehearsal's, and the machine's real time to check the device clock against.
 
 use axum::{extract::State, http::header, response::IntoResponse, Json};
 use fairline_core::wire::{Health, HealthStatus};
@@ -7,7 +7,7 @@ use fairline_core::wire::{Health, HealthStatus};
 use super::Refusals;
 use crate::AppState;
 
-/// Liveness and server time, never cached.
+/// Liveness, server time and real time, never cached.
 #[utoipa::path(
     get,
     path = "/v1/health",
@@ -21,6 +21,7 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
             status: HealthStatus::Ok,
             server_time: state.queue().now(),
             rehearsal: state.queue().is_rehearsal(),
+            real_time: Some(state.queue().clock().real_now()),
         }),
     )
 }
