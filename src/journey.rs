@@ -89,6 +89,27 @@ pub fn idempotency_key_for(
     }
 }
 
+/// A change of the journey: what the session applies (and stores) in one place.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transition {
+    /// [`Journey::joined`].
+    Joined(PersonInput, Signed<TicketClaims>),
+    /// [`Journey::saw_ahead`].
+    SawAhead(u64),
+    /// [`Journey::admitted`].
+    Admitted(AdmitResponse),
+    /// [`Journey::extended`].
+    Extended(AdmitResponse),
+    /// [`Journey::no_extensions_left`].
+    NoExtensionsLeft,
+    /// [`Journey::slot_full`].
+    SlotFull,
+    /// [`Journey::booked`].
+    Booked(BookingReceipt),
+    /// [`Journey::cancelled`].
+    Cancelled(Booking),
+}
+
 /// Everything the device keeps about one campaign's journey.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Journey {
@@ -176,6 +197,22 @@ impl Journey {
             first_ahead: record.first_ahead,
             pending_booking: record.pending_booking,
         })
+    }
+
+    /// Applies `transition`.
+    pub fn apply(&mut self, transition: Transition) {
+        match transition {
+            Transition::Joined(person, ticket) => self.joined(person, ticket),
+            Transition::SawAhead(ahead) => {
+                self.saw_ahead(ahead);
+            }
+            Transition::Admitted(admission) => self.admitted(admission),
+            Transition::Extended(admission) => self.extended(admission),
+            Transition::NoExtensionsLeft => self.no_extensions_left(),
+            Transition::SlotFull => self.slot_full(),
+            Transition::Booked(receipt) => self.booked(receipt),
+            Transition::Cancelled(booking) => self.cancelled(booking),
+        }
     }
 
     /// Joined the queue as `person` with `ticket`.

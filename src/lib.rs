@@ -84,7 +84,11 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
     let tick = session.tick;
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         loop {
-            gloo_timers::future::TimeoutFuture::new(1_000).await;
+            browser::sleep(
+                Some(core::time::Duration::from_secs(1)),
+                &browser::Waker::new(),
+            )
+            .await;
             tick.set(browser::mono_now_ms());
         }
     });

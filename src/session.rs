@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use crate::api::ApiClient;
 use crate::browser;
 use crate::choice::Choice;
-pub use crate::journey::{Journey, PendingBooking, Step, StepKind};
+pub use crate::journey::{Journey, PendingBooking, Step, StepKind, Transition};
 
 /// The storage key of the journey record for `campaign_id`.
 pub fn record_key(campaign_id: &str) -> String {
@@ -42,6 +42,22 @@ pub fn restore_journey(campaign_id: &str) -> Journey {
     browser::load(&record_key(campaign_id))
         .and_then(Journey::from_record)
         .unwrap_or_default()
+}
+
+/// A read-only, copyable handle on the session's journey.
+#[derive(Debug, Clone, Copy)]
+pub struct JourneyView(RwSignal<Journey>);
+
+impl JourneyView {
+    /// Reads the journey, tracking it.
+    pub fn with<T>(&self, read: impl FnOnce(&Journey) -> T) -> T {
+        self.0.with(read)
+    }
+
+    /// Reads the journey without tracking it.
+    pub fn with_untracked<T>(&self, read: impl FnOnce(&Journey) -> T) -> T {
+        self.0.with_untracked(read)
+    }
 }
 
 /// The shared state of one mounted widget (cheap to clone: handles and one client).
@@ -93,9 +109,9 @@ impl Session {
         }
     }
 
-    /// The journey (read-only: change it through the transition methods).
-    pub fn journey(&self) -> ReadSignal<Journey> {
-        self.journey.read_only()
+    /// The journey, to read (change it through the transition methods).
+    pub fn journey(&self) -> JourneyView {
+        JourneyView(self.journey)
     }
 
     /// Which step is on screen (changes only when the step itself changes).
@@ -108,10 +124,11 @@ impl Session {
         self.campaign.with_untracked(|c| c.id.clone())
     }
 
-    /// Applies `change` to the journey and stores the result (or removes the record when
-    /// nothing is worth keeping). The only place the journey changes or is stored.
-    fn commit(&self, change: impl FnOnce(&mut Journey)) {
-        self.journey.update(change);
+    /// Applies `transition` to the journey and stores the result (or removes the record when
+    /// nothing is worth keeping). With [`Session::booking_attempt`], the only place the journey
+    /// changes or is stored.
+    fn commit(&self, transition: Transition) {
+        self.journey.update(|j| j.apply(transition));
         self.store();
     }
 
@@ -125,59 +142,58 @@ impl Session {
 
     /// Joined the queue as `person` with `ticket`: on to the wait step.
     pub fn joined(&self, person: PersonInput, ticket: Signed<TicketClaims>) {
-        self.commit(|j| j.joined(person, ticket));
+        self.commit(Transition::Joined(person, ticket));
     }
 
     /// Learned the people ahead; the first number is kept for the progress bar.
     pub fn saw_ahead(&self, ahead: u64) {
         let first = self.journey.with_untracked(|j| j.first_ahead.is_none());
         if first {
-            self.commit(|j| {
-                j.saw_ahead(ahead);
-            });
+            self.commit(Transition::SawAhead(ahead));
         }
     }
 
     /// Admitted: on to the choose step.
     pub fn admitted(&self, admission: AdmitResponse) {
-        self.commit(|j| j.admitted(admission));
+        self.commit(Transition::Admitted(admission));
     }
 
     /// The admission was extended.
     pub fn extended(&self, admission: AdmitResponse) {
-        self.commit(|j| j.extended(admission));
+        self.commit(Transition::Extended(admission));
     }
 
     /// No extension is left.
     pub fn no_extensions_left(&self) {
-        self.commit(Journey::no_extensions_left);
+        self.commit(Transition::NoExtensionsLeft);
     }
 
     /// Records a booking attempt of `request` (reusing the pending key for the same request).
     pub fn booking_attempt(&self, request: BookingRequest) -> PendingBooking {
         let mut attempt = None;
-        self.commit(|j| {
+        self.journey.update(|j| {
             attempt = Some(j.booking_attempt(request, || {
                 browser::new_idempotency_key(&mut browser::BrowserRandom)
             }));
         });
+        self.store();
         attempt.expect("the journey lives as long as the session")
     }
 
     /// The chosen slot was full: the attempt is over and the time must be chosen again.
     pub fn slot_full(&self) {
-        self.commit(Journey::slot_full);
+        self.commit(Transition::SlotFull);
         self.choice.update(Choice::slot_full);
     }
 
     /// Booked: on to the receipt.
     pub fn booked(&self, receipt: BookingReceipt) {
-        self.commit(|j| j.booked(receipt));
+        self.commit(Transition::Booked(receipt));
     }
 
     /// The booking was cancelled.
     pub fn cancelled(&self, booking: Booking) {
-        self.commit(|j| j.cancelled(booking));
+        self.commit(Transition::Cancelled(booking));
     }
 
     /// The admission token to book or extend with, while choosing.
