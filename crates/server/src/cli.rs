@@ -90,7 +90,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     };
     let state = crate::AppState::start(campaign, &options.data_dir, clock, options.tuning).await?;
     let router = match &options.static_dir {
-        Some(dir) => crate::app_with_static(state, dir),
+        Some(dir) => crate::app_with_static(state, dir)?,
         None => crate::app(state),
     };
     let listener = tokio::net::TcpListener::bind(options.listen)

@@ -16,13 +16,13 @@ pub mod queue;
 pub mod routes;
 pub mod signing;
 pub mod state;
+pub mod static_files;
 pub mod store;
 pub mod telemetry;
 
-use std::{net::SocketAddr, path::Path};
+use std::{net::SocketAddr, path::Path, sync::Arc};
 
-use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
+use axum::{extract::Request, Router};
 
 pub use state::AppState;
 
@@ -31,10 +31,22 @@ pub fn app(state: AppState) -> Router {
     routes::api(state)
 }
 
-/// The API router plus the built widget served from `static_dir` (with `index.html` for `/`).
-pub fn app_with_static(state: AppState, static_dir: &Path) -> Router {
-    let index = ServeFile::new(static_dir.join("index.html"));
-    app(state).fallback_service(ServeDir::new(static_dir).fallback(index))
+/// The API router plus the built widget in `static_dir`, read into memory now and served as
+/// [`static_files`] describes (`index.html` for `/` and for unknown page paths). Fails when the
+/// folder cannot be read.
+pub fn app_with_static(state: AppState, static_dir: &Path) -> anyhow::Result<Router> {
+    let values = static_files::PageValues::of(state.campaign());
+    let files = Arc::new(static_files::StaticFiles::load(static_dir, &values)?);
+    if !files.has_index() {
+        tracing::warn!(
+            folder = %static_dir.display(),
+            "the static folder has no index.html: `/` answers 404"
+        );
+    }
+    Ok(app(state).fallback(move |request: Request| {
+        let files = Arc::clone(&files);
+        async move { files.respond(&request) }
+    }))
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, giving handlers the peer address.

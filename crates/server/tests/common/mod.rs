@@ -45,6 +45,8 @@ pub struct AppOptions {
     pub at: OffsetDateTime,
     /// Tuning.
     pub tuning: Tuning,
+    /// A built widget folder to serve beside the API (`serve --static DIR`).
+    pub static_dir: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -53,6 +55,7 @@ impl Default for AppOptions {
             campaign: KR_CAMPAIGN.to_owned(),
             at: DURING_OPENING,
             tuning: test_tuning(),
+            static_dir: None,
         }
     }
 }
@@ -88,7 +91,10 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     .expect("server state starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = fairline_server::app(state.clone());
+    let router = match &options.static_dir {
+        Some(dir) => fairline_server::app_with_static(state.clone(), dir).expect("static folder"),
+        None => fairline_server::app(state.clone()),
+    };
     tokio::spawn(fairline_server::serve(
         listener,
         router,
