@@ -537,7 +537,66 @@ fn read_folder(
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_html, is_hashed, key_of, AcceptEncoding, Coding};
+    use axum::{
+        body::Body,
+        http::{Request, StatusCode},
+    };
+    use proptest::{prelude::*, test_runner::TestRunner};
+
+    use super::{escape_html, is_hashed, key_of, AcceptEncoding, Coding, PageValues, StaticFiles};
+
+    fn files() -> (tempfile::TempDir, StaticFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("demo")).unwrap();
+        std::fs::write(dir.path().join("index.html"), "<h1>{{campaign_name}}</h1>").unwrap();
+        std::fs::write(dir.path().join("demo/index.html"), "<p>demo</p>").unwrap();
+        std::fs::write(dir.path().join("app-0123456789abcdef.js"), "x".repeat(100)).unwrap();
+        std::fs::write(dir.path().join("app-0123456789abcdef.js.gz"), "short").unwrap();
+        let values = PageValues {
+            campaign_name: "<Name>".into(),
+            campaign_id: "id".into(),
+        };
+        let files = StaticFiles::load(dir.path(), &values).unwrap();
+        (dir, files)
+    }
+
+    /// Whatever the path and headers, the answer is a file, the page, 304 or 404: never a
+    /// panic, never a server error.
+    #[test]
+    fn any_request_is_answered_without_an_error() {
+        let (_dir, files) = files();
+        let segment = "/|\\.\\.?|%2[eEfF]|%5[cC]|%[0-9a-fA-F]{2}|%|[a-z0-9_-]{1,8}|[!-~]";
+        let strategy = (
+            proptest::string::string_regex(&format!("/({segment}){{0,40}}")).unwrap(),
+            "[ -~]{0,40}",
+            "[ -~]{0,40}",
+            any::<bool>(),
+        );
+        let mut runner = TestRunner::new(ProptestConfig::with_cases(500));
+        runner
+            .run(&strategy, |(path, accept, if_none_match, head)| {
+                let request = Request::builder()
+                    .method(if head { "HEAD" } else { "GET" })
+                    .uri(&path)
+                    .header("accept-encoding", &accept)
+                    .header("if-none-match", &if_none_match)
+                    .body(Body::empty());
+                if let Ok(request) = request {
+                    let status = files.respond(&request).status();
+                    prop_assert!(
+                        [
+                            StatusCode::OK,
+                            StatusCode::NOT_MODIFIED,
+                            StatusCode::NOT_FOUND
+                        ]
+                        .contains(&status),
+                        "{path}: {status}"
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 
     #[test]
     fn trunk_hashed_names_are_recognised_and_others_are_not() {
