@@ -67,8 +67,12 @@ pub struct Session {
     pub api: ApiClient,
     /// The campaign (reloaded by [`Session::reload_rules_if_changed`]).
     pub campaign: RwSignal<Campaign>,
-    /// Server clock samples.
+    /// Server clock samples (server time: the rehearsed time during a rehearsal).
     pub clock: RwSignal<ServerClock>,
+    /// Samples of the server machine's real clock (`/v1/health`'s `real_time`). The device clock
+    /// is checked against these once there are any, since a rehearsal shifts server time on
+    /// purpose; queue timing keeps using [`Session::clock`].
+    pub real_clock: RwSignal<ServerClock>,
     /// Monotonic milliseconds, refreshed every second (read it to re-render with time).
     pub tick: RwSignal<f64>,
     /// The live region's message.
@@ -97,6 +101,7 @@ impl Session {
             api,
             campaign: RwSignal::new(campaign),
             clock: RwSignal::new(ServerClock::new()),
+            real_clock: RwSignal::new(ServerClock::new()),
             tick: RwSignal::new(browser::mono_now_ms()),
             announcement: RwSignal::new(String::new()),
             skew: RwSignal::new(None),
@@ -247,17 +252,20 @@ impl Session {
         received_mono_ms: f64,
         server: OffsetDateTime,
     ) {
-        let resolution = if server.nanosecond() == 0 {
-            1000.0
-        } else {
-            1.0
-        };
-        self.add_sample(ClockSample {
-            sent_mono_ms,
-            received_mono_ms,
-            server_ms: unix_ms(server),
-            server_resolution_ms: resolution,
-        });
+        self.add_sample(round_trip_sample(sent_mono_ms, received_mono_ms, server));
+    }
+
+    /// Records a sample of the server machine's real clock and re-checks the device clock
+    /// against it.
+    pub fn add_real_clock_sample(
+        &self,
+        sent_mono_ms: f64,
+        received_mono_ms: f64,
+        real: OffsetDateTime,
+    ) {
+        let sample = round_trip_sample(sent_mono_ms, received_mono_ms, real);
+        self.real_clock.update(|clock| clock.add(sample));
+        self.check_device_clock();
     }
 
     /// Records a sample of a possibly cached document (`age_allowance_ms` of staleness).
@@ -277,7 +285,16 @@ impl Session {
 
     fn add_sample(&self, sample: ClockSample) {
         self.clock.update(|clock| clock.add(sample));
-        let offset = self.clock.with_untracked(ServerClock::offset);
+        self.check_device_clock();
+    }
+
+    /// Compares the device clock with the server's real clock when it has been sampled, else with
+    /// server time.
+    fn check_device_clock(&self) {
+        let offset = self
+            .real_clock
+            .with_untracked(ServerClock::offset)
+            .or_else(|| self.clock.with_untracked(ServerClock::offset));
         if let Some(offset) = offset {
             let skew = check_skew(
                 &offset,
@@ -301,6 +318,17 @@ impl Session {
     }
 }
 
+/// One round trip's sample of the clock that stamped `at`.
+fn round_trip_sample(sent_mono_ms: f64, received_mono_ms: f64, at: OffsetDateTime) -> ClockSample {
+    let resolution = if at.nanosecond() == 0 { 1000.0 } else { 1.0 };
+    ClockSample {
+        sent_mono_ms,
+        received_mono_ms,
+        server_ms: unix_ms(at),
+        server_resolution_ms: resolution,
+    }
+}
+
 /// Takes three clock samples from `/v1/health` at the start.
 pub async fn sample_clock(session: Session) {
     for _ in 0..3 {
@@ -309,6 +337,10 @@ pub async fn sample_clock(session: Session) {
             Ok(health) => {
                 let received = browser::mono_now_ms();
                 session.rehearsal.set(health.rehearsal);
+                // The real clock first, so the device is never checked against a rehearsed time.
+                if let Some(real) = health.real_time {
+                    session.add_real_clock_sample(sent, received, real);
+                }
                 session.add_clock_sample(sent, received, health.server_time);
             }
             Err(_) => break,

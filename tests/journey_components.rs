@@ -45,13 +45,13 @@ fn campaign() -> Campaign {
 
 /// A fake server at 19:59:00 in Seoul on opening night, with the campaign and the clock.
 fn fake_server() -> FakeTransport {
+    fake_server_with_health(r#"{"status":"ok","server_time":"2021-07-12T19:59:00+09:00"}"#)
+}
+
+/// A fake server answering `/v1/health` with `health`, and the campaign.
+fn fake_server_with_health(health: &str) -> FakeTransport {
     let fake = FakeTransport::new();
-    fake.json(
-        Method::Get,
-        "/v1/health",
-        200,
-        r#"{"status":"ok","server_time":"2021-07-12T19:59:00+09:00"}"#,
-    );
+    fake.json(Method::Get, "/v1/health", 200, health);
     fake.json(
         Method::Get,
         "/v1/campaigns/kr-covid19-2021-07",
@@ -253,6 +253,51 @@ async fn eligible_citizen_before_the_opening_sees_not_yet_with_a_countdown_and_m
         fake.count(Method::Post, "/v1/campaigns/kr-covid19-2021-07/queue"),
         0
     );
+}
+
+/// A rehearsal server's health: server time on opening night, real time `real_offset_ms` from
+/// this device's clock.
+fn rehearsal_health(real_offset_ms: f64) -> String {
+    let real = js_sys::Date::new(&(js_sys::Date::now() + real_offset_ms).into());
+    format!(
+        r#"{{"status":"ok","server_time":"2021-07-12T19:59:00+09:00","rehearsal":true,"real_time":"{}"}}"#,
+        String::from(real.to_iso_string())
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_rehearsal_checks_the_device_clock_against_the_real_time_not_the_rehearsed_one() {
+    clear_storage();
+    let fake = fake_server_with_health(&rehearsal_health(0.0));
+    let (host, _mounted) = mount(&fake);
+    until("the rehearsal notice", || {
+        find(&host, "#fl-rehearsal-notice").is_some()
+    })
+    .await;
+    until("three clock samples", || {
+        fake.count(Method::Get, "/v1/health") >= 3
+    })
+    .await;
+    pause(100).await;
+    assert!(
+        find(&host, "#fl-clock-notice").is_none(),
+        "a device clock that agrees with the real time gets no notice, years from the rehearsal"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_rehearsal_still_reports_a_device_clock_off_the_real_time() {
+    clear_storage();
+    // The server's real clock is a day behind this device's: the device is a day ahead.
+    let fake = fake_server_with_health(&rehearsal_health(-86_400_000.0));
+    let (host, _mounted) = mount(&fake);
+    until("the clock notice", || {
+        find(&host, "#fl-clock-notice").is_some()
+    })
+    .await;
+    let notice = text_of(&host, "#fl-clock-notice");
+    assert!(notice.contains("1 d 0 h ahead"), "{notice}");
+    assert!(find(&host, "#fl-rehearsal-notice").is_some());
 }
 
 #[wasm_bindgen_test]

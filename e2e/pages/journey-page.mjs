@@ -7,11 +7,12 @@ export const STATE_PATH = `/v1/campaigns/${CAMPAIGN}/queue/state`;
 export const JOIN_PATH = `/v1/campaigns/${CAMPAIGN}/queue`;
 
 /**
- * Makes the page's `Date` read `deviceOffsetMs` away from the rehearsed server clock (0: a
- * device whose clock agrees with the server). Call before the first navigation.
+ * Makes the page's `Date` read `deviceOffsetMs` away from the real clock (0: a device whose clock
+ * is right, as a newcomer's is). A rehearsing server reports its real clock beside the rehearsed
+ * one, and the widget checks the device against the real one. Call before the first navigation.
  */
-export async function setDeviceClock(page, rehearseAt, startedAtMs, deviceOffsetMs = 0) {
-  const shift = Date.parse(rehearseAt) - startedAtMs + deviceOffsetMs;
+export async function setDeviceClock(page, deviceOffsetMs = 0) {
+  const shift = deviceOffsetMs;
   await page.addInitScript((shiftMs) => {
     const RealDate = Date;
     const realNow = RealDate.now.bind(RealDate);

@@ -1,5 +1,5 @@
 // Shared set-up for the journey tests: a rehearsed server per test, a page whose device clock
-// agrees with it (or not), and axe/screenshot helpers.
+// agrees with the real time (or not), and axe/screenshot helpers.
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { openPage, saveScreenshot } from './browser.mjs';
@@ -12,12 +12,11 @@ export const DESKTOP = { width: 1280, height: 800 };
 
 /** A server rehearsing `rehearseAt` and a widget page against it. */
 export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0, timezoneId }) {
-  const startedAt = Date.now();
   const extraArgs = ['--rehearse-at', rehearseAt];
   if (admitRate !== undefined) extraArgs.push('--admit-rate', String(admitRate));
   const server = await startServer({ extraArgs });
   const { page, problems } = await openPage(browser, { ...viewport, timezoneId });
-  await setDeviceClock(page, rehearseAt, startedAt, deviceOffsetMs);
+  await setDeviceClock(page, deviceOffsetMs);
   const widget = new JourneyPage(page, server.baseUrl);
   return {
     server, page, problems, widget,
