@@ -41,18 +41,37 @@ pub struct WidgetConfig {
     pub api_base: String,
     /// Campaign id; empty means the first campaign the server lists.
     pub campaign_id: String,
+    /// The heading the page painted before the wasm ran (see `index.html`), kept while the
+    /// campaign loads so nothing moves when the widget replaces the page's frame.
+    pub frame_title: Option<FrameTitle>,
+}
+
+/// The campaign name the page's own HTML shows until the widget has the campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameTitle {
+    /// The name, as the server wrote it into the page.
+    pub text: String,
+    /// Its language (`lang`).
+    pub lang: String,
 }
 
 /// The whole widget for `config`, talking to the server with `fetch`.
 #[component]
 pub fn Widget(config: WidgetConfig) -> impl IntoView {
     let api = api::ApiClient::new(config.api_base);
-    view! { <WidgetWith api campaign_id=config.campaign_id /> }
+    let frame_title = config.frame_title;
+    view! { <WidgetWith api campaign_id=config.campaign_id frame_title /> }
 }
 
 /// The whole widget over any API client (tests pass one with a fake transport).
 #[component]
-pub fn WidgetWith(api: api::ApiClient, campaign_id: String) -> impl IntoView {
+pub fn WidgetWith(
+    api: api::ApiClient,
+    campaign_id: String,
+    /// The page's painted heading, kept while the campaign loads.
+    #[prop(optional_no_strip)]
+    frame_title: Option<FrameTitle>,
+) -> impl IntoView {
     let loader = api.clone();
     let campaign = LocalResource::new(move || {
         let loader = loader.clone();
@@ -62,7 +81,7 @@ pub fn WidgetWith(api: api::ApiClient, campaign_id: String) -> impl IntoView {
     view! {
         <section class="fl-widget" aria-labelledby="fl-title">
             {move || match campaign.get() {
-                None => view! { <p class="fl-muted">{text::LOADING}</p> }.into_any(),
+                None => loading(frame_title.clone()).into_any(),
                 Some(Ok(campaign)) => view! { <Journey campaign api=api.clone() /> }.into_any(),
                 Some(Err(failure)) => {
                     view! { <p class="fl-error">{failure.citizen_message()}</p> }.into_any()
@@ -116,6 +135,21 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
     }
 }
 
+/// The loading line, under the page's painted heading when there was one (the same element and
+/// classes as [`CampaignHeader`]'s, so the heading stays where the page painted it).
+fn loading(frame_title: Option<FrameTitle>) -> impl IntoView {
+    match frame_title {
+        Some(FrameTitle { text, lang }) => view! {
+            <header>
+                <h1 id="fl-title" lang=lang>{text}</h1>
+                <p class="fl-muted">{text::LOADING}</p>
+            </header>
+        }
+        .into_any(),
+        None => view! { <p class="fl-muted">{text::LOADING}</p> }.into_any(),
+    }
+}
+
 fn clock_notice(skew: Option<ClockSkew>) -> Option<impl IntoView> {
     let (by, ahead) = match skew? {
         ClockSkew::Fine => return None,
@@ -135,17 +169,39 @@ pub fn mount(host: web_sys::HtmlElement, config: WidgetConfig) {
 }
 
 /// Mounts into `#fairline` with its `data-*` configuration, or into `<body>` without one.
+///
+/// `#fairline` holds the frame the page paints before the wasm runs (its heading, a loading
+/// line, the `<noscript>` and load-failure messages): the widget takes the heading over and
+/// replaces the rest.
 pub fn mount_from_page() {
     let document = document();
-    let host = document
+    let frame = document
         .get_element_by_id("fairline")
-        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-        .or_else(|| document.body());
-    let Some(host) = host else { return };
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    let frame_title = frame.as_ref().and_then(painted_title);
+    if let Some(frame) = &frame {
+        frame.set_inner_html("");
+    }
+    let Some(host) = frame.or_else(|| document.body()) else {
+        return;
+    };
     let dataset = host.dataset();
     let config = WidgetConfig {
         api_base: dataset.get("apiBase").unwrap_or_default(),
         campaign_id: dataset.get("campaign").unwrap_or_default(),
+        frame_title,
     };
     mount(host, config);
+}
+
+/// The frame's heading, unless it is missing or still an unreplaced `{{…}}` placeholder (a
+/// server that does not fill the page in, such as a development server).
+fn painted_title(frame: &web_sys::HtmlElement) -> Option<FrameTitle> {
+    let heading = frame.query_selector("h1").ok().flatten()?;
+    let text = heading.text_content()?.trim().to_owned();
+    if text.is_empty() || text.starts_with("{{") {
+        return None;
+    }
+    let lang = heading.get_attribute("lang").unwrap_or_default();
+    Some(FrameTitle { text, lang })
 }

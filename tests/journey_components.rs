@@ -288,8 +288,8 @@ async fn a_rehearsal_checks_the_device_clock_against_the_real_time_not_the_rehea
 #[wasm_bindgen_test]
 async fn a_rehearsal_still_reports_a_device_clock_off_the_real_time() {
     clear_storage();
-    // The server's real clock is a day behind this device's: the device is a day ahead.
-    let fake = fake_server_with_health(&rehearsal_health(-86_400_000.0));
+    // The server's real clock is a day (and five minutes) behind this device's.
+    let fake = fake_server_with_health(&rehearsal_health(-86_700_000.0));
     let (host, _mounted) = mount(&fake);
     until("the clock notice", || {
         find(&host, "#fl-clock-notice").is_some()
