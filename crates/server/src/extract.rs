@@ -3,7 +3,7 @@
 //! the path, a ticket or an admission whose signature and campaign were checked, the operator.
 
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, RawPathParams, Request},
+    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Path, Request},
     http::{header::AUTHORIZATION, request::Parts},
 };
 use fairline_core::{
@@ -14,7 +14,13 @@ use fairline_core::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::{error::AppError, identity::same_secret, signing::SignatureError, AppState};
+use crate::{
+    error::AppError,
+    identity::same_secret,
+    routes::{campaign_in_path, CampaignPath},
+    signing::SignatureError,
+    AppState,
+};
 
 /// Largest request body accepted anywhere (bookings and joins are well under 2 KiB).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -88,25 +94,12 @@ impl From<SignatureError> for ErrorCode {
     }
 }
 
-/// The campaign named by the path's `{campaign_id}`, or 404 `campaign_not_found`.
+/// The campaign named by the path's `{campaign_id}` (the routes' own [`CampaignPath`]), or 404
+/// `campaign_not_found`.
 async fn campaign_of<'a>(parts: &mut Parts, state: &'a AppState) -> Result<&'a Campaign, AppError> {
-    let params = RawPathParams::from_request_parts(parts, state).await;
-    campaign_named(params.ok().as_ref(), state)
-}
-
-fn campaign_named<'a>(
-    params: Option<&RawPathParams>,
-    state: &'a AppState,
-) -> Result<&'a Campaign, AppError> {
-    let named = params
-        .into_iter()
-        .flat_map(RawPathParams::iter)
-        .find(|(name, _)| *name == "campaign_id")
-        .map(|(_, value)| value);
-    let campaign = state.campaign();
-    match named {
-        Some(id) if id == campaign.id => Ok(campaign),
-        _ => Err(ErrorCode::CampaignNotFound.into()),
+    match Path::<CampaignPath>::from_request_parts(parts, state).await {
+        Ok(Path(path)) => campaign_in_path(state, &path.campaign_id),
+        Err(_) => Err(ErrorCode::CampaignNotFound.into()),
     }
 }
 
@@ -140,10 +133,10 @@ impl FromRequest<AppState> for VerifiedTicket {
         // The body is read first, as for every handler that takes one: a malformed request is
         // refused as such whatever its path says.
         let (mut parts, body) = request.into_parts();
-        let params = RawPathParams::from_request_parts(&mut parts, state).await;
+        let campaign = campaign_of(&mut parts, state).await;
         let JsonBody(AdmitRequest { ticket }) =
             JsonBody::from_request(Request::from_parts(parts, body), state).await?;
-        let campaign = campaign_named(params.ok().as_ref(), state)?;
+        let campaign = campaign?;
         let claims = &ticket.claims;
         verify(
             state,

@@ -159,7 +159,7 @@ fn request_span(request: &Request) -> tracing::Span {
 #[into_params(parameter_in = Path)]
 pub(crate) struct CampaignPath {
     /// The campaign, e.g. `kr-covid19-2021-07`.
-    campaign_id: String,
+    pub(crate) campaign_id: String,
 }
 
 /// The campaign named in a path, or 404 `campaign_not_found`.
