@@ -2,8 +2,13 @@
 //! widget on http://127.0.0.1:8080 (SQLite data and generated secrets under `data/`), in a
 //! rehearsal of the July 2021 opening that starts a minute before it.
 
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
 use crate::{
-    run::{self, command},
+    run::{self, command, repo_root},
     setup, stages,
 };
 
@@ -15,21 +20,42 @@ const DEMO_REHEARSE_AT: &str = "2021-07-12T19:59:00+09:00";
 
 /// Builds and serves until Ctrl-C.
 pub fn run() -> Result<(), String> {
+    build()?;
+    println!("\nFairline demo: open http://127.0.0.1:8080 (Ctrl-C stops it)\n");
+    run::status(&mut server_command(
+        "127.0.0.1:8080",
+        Path::new("data"),
+        DEMO_REHEARSE_AT,
+    ))
+}
+
+/// Installs what is missing, then builds what the demo serves: the widget in release (`dist/`)
+/// and the server with the `server` profile.
+pub fn build() -> Result<(), String> {
     setup::ensure_all()?;
     stages::build_widget_release()?;
-    run::status(command("cargo").args(["build", "--profile", "server", "-p", "fairline-server"]))?;
-    println!("\nFairline demo: open http://127.0.0.1:8080 (Ctrl-C stops it)\n");
-    run::status(command("target/server/fairline-server").args([
-        "serve",
-        "--campaign",
-        DEMO_CAMPAIGN,
-        "--listen",
-        "127.0.0.1:8080",
-        "--static",
-        "dist",
-        "--data",
-        "data",
-        "--rehearse-at",
-        DEMO_REHEARSE_AT,
-    ]))
+    run::status(command("cargo").args(["build", "--profile", "server", "-p", "fairline-server"]))
+}
+
+/// The `server` profile's fairline-server (under `CARGO_TARGET_DIR` when that is set).
+pub fn server_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"));
+    repo_root()
+        .join(target)
+        .join("server")
+        .join("fairline-server")
+}
+
+/// `fairline-server serve` for the demo campaign and the widget in `dist/`, listening on `listen`,
+/// with its SQLite store and secrets in `data`, its clock rehearsing from `rehearse_at`.
+pub fn server_command(listen: &str, data: &Path, rehearse_at: &str) -> Command {
+    let mut server = command(&server_binary().to_string_lossy());
+    server
+        .args(["serve", "--campaign", DEMO_CAMPAIGN, "--listen", listen])
+        .args(["--static", "dist", "--data"])
+        .arg(data)
+        .args(["--rehearse-at", rehearse_at]);
+    server
 }

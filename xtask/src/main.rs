@@ -7,10 +7,13 @@
 //!   printing one summary line per stage; it exits non-zero if any stage fails.
 //! - `cargo xtask bench` runs the server and size benchmarks (wrk, nginx, brotli on loopback) and
 //!   writes them into BENCHMARKS.md; it is not part of the test command.
+//! - `cargo xtask lighthouse [--runs N] [--no-build]` builds as the demo does and measures it on loopback with
+//!   Lighthouse 12 (mobile preset) at the check and wait steps; not part of the test command.
 
 mod bench;
 mod demo;
 mod layers;
+mod lighthouse;
 mod run;
 mod setup;
 mod size;
@@ -29,9 +32,10 @@ fn main() -> ExitCode {
         "demo" => demo::run(),
         "test" => stages::run(rest),
         "bench" => bench::run(),
+        "lighthouse" => lighthouse::run(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench>\n\
+                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench | lighthouse [--runs N]>\n\
                  see README.md"
             );
             return ExitCode::from(2);
