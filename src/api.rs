@@ -9,6 +9,7 @@ use core::pin::Pin;
 use core::time::Duration;
 use std::sync::Arc;
 
+use fairline_core::read::{from_json, FromJson};
 use fairline_core::{
     booking::{
         Booking, BookingReceipt, BookingRequest, DayAvailability, EligibilityResponse, SiteSummary,
@@ -22,7 +23,7 @@ use fairline_core::{
         TicketClaims,
     },
 };
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 use time::Date;
 
 use crate::text;
@@ -201,9 +202,7 @@ impl ApiClient {
 
     /// `GET /v1/health`.
     pub async fn health(&self) -> Result<Health, ApiFailure> {
-        self.call(Method::Get, "/v1/health".into(), &[], None::<&()>)
-            .await
-            .map(|reply| reply.value)
+        self.get("/v1/health".into()).await
     }
 
     /// The campaign document; with an empty id, the first campaign the server lists.
@@ -249,7 +248,7 @@ impl ApiClient {
     /// `GET …/queue/state`, with the response's `Retry-After`.
     pub async fn queue_state(&self, campaign_id: &str) -> Result<Reply<QueueState>, ApiFailure> {
         let path = format!("/v1/campaigns/{}/queue/state", segment(campaign_id));
-        self.call(Method::Get, path, &[], None::<&()>).await
+        read_response(self.exchange(Method::Get, path, &[], None).await?)
     }
 
     /// `POST …/queue/admit`.
@@ -272,7 +271,7 @@ impl ApiClient {
         admission_token: &str,
     ) -> Result<AdmitResponse, ApiFailure> {
         let path = format!("/v1/campaigns/{}/queue/extend", segment(campaign_id));
-        self.post(path, &[bearer(admission_token)], &serde_json::json!({}))
+        self.post_text(path, &[bearer(admission_token)], "{}".into())
             .await
     }
 
@@ -318,54 +317,68 @@ impl ApiClient {
     pub async fn cancel(&self, reference: &str, secret: &str) -> Result<Booking, ApiFailure> {
         let path = format!("/v1/bookings/{}/cancel", segment(reference));
         let headers = [("Fairline-Booking-Secret".to_owned(), secret.to_owned())];
-        self.post(path, &headers, &serde_json::json!({})).await
+        self.post_text(path, &headers, "{}".into()).await
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: String) -> Result<T, ApiFailure> {
-        self.call(Method::Get, path, &[], None::<&()>)
-            .await
-            .map(|reply| reply.value)
+    async fn get<T: FromJson>(&self, path: String) -> Result<T, ApiFailure> {
+        value_of(self.exchange(Method::Get, path, &[], None).await?)
     }
 
-    async fn post<T: DeserializeOwned, B: Serialize>(
+    async fn post<T: FromJson, B: Serialize>(
         &self,
         path: String,
         headers: &[(String, String)],
         body: &B,
     ) -> Result<T, ApiFailure> {
-        self.call(Method::Post, path, headers, Some(body))
-            .await
-            .map(|reply| reply.value)
+        let body = serde_json::to_string(body).unwrap_or_default();
+        self.post_text(path, headers, body).await
     }
 
-    async fn call<T: DeserializeOwned, B: Serialize>(
+    async fn post_text<T: FromJson>(
+        &self,
+        path: String,
+        headers: &[(String, String)],
+        body: String,
+    ) -> Result<T, ApiFailure> {
+        value_of(
+            self.exchange(Method::Post, path, headers, Some(body))
+                .await?,
+        )
+    }
+
+    /// Sends one request and waits for the raw response. Not generic: the one copy of the
+    /// request future in the wasm (reading the typed answer is a plain function after it).
+    async fn exchange(
         &self,
         method: Method,
         path: String,
         headers: &[(String, String)],
-        body: Option<&B>,
-    ) -> Result<Reply<T>, ApiFailure> {
+        body: Option<String>,
+    ) -> Result<HttpResponse, ApiFailure> {
         let request = HttpRequest {
             method,
             path,
             headers: headers.to_vec(),
-            body: body.map(|b| serde_json::to_string(b).unwrap_or_default()),
+            body,
         };
-        let response = self
-            .transport
+        self.transport
             .send(request)
             .await
-            .map_err(|()| ApiFailure::Network)?;
-        read_response(response)
+            .map_err(|()| ApiFailure::Network)
     }
 }
 
+/// The typed answer in a raw response, without its `Retry-After`.
+fn value_of<T: FromJson>(response: HttpResponse) -> Result<T, ApiFailure> {
+    read_response(response).map(|reply| reply.value)
+}
+
 /// Turns a raw response into the typed answer or the failure.
-pub fn read_response<T: DeserializeOwned>(response: HttpResponse) -> Result<Reply<T>, ApiFailure> {
+pub fn read_response<T: FromJson>(response: HttpResponse) -> Result<Reply<T>, ApiFailure> {
     let status = response.status;
     let retry_after_s = response.retry_after_s;
     if (200..300).contains(&status) {
-        serde_json::from_str(&response.body)
+        from_json(&response.body)
             .map(|value| Reply {
                 value,
                 retry_after: retry_after_s.map(|s| Duration::from_secs(u64::from(s))),
@@ -375,7 +388,7 @@ pub fn read_response<T: DeserializeOwned>(response: HttpResponse) -> Result<Repl
                 retry_after_s,
             })
     } else {
-        match serde_json::from_str::<ApiError>(&response.body) {
+        match from_json::<ApiError>(&response.body) {
             Ok(error) => Err(ApiFailure::Server {
                 status,
                 error: Box::new(error),

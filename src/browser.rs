@@ -117,11 +117,12 @@ fn storage_available() -> bool {
 }
 
 /// Reads a JSON local-storage entry (`None` when missing or not a `T`).
-pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+pub fn load<T: fairline_core::read::FromJson>(key: &str) -> Option<T> {
     if !storage_available() {
         return None;
     }
-    gloo_storage::LocalStorage::get(key).ok()
+    let text = gloo_storage::LocalStorage::raw().get_item(key).ok()??;
+    fairline_core::read::from_json(&text).ok()
 }
 
 /// Writes a JSON local-storage entry (silently skipped when storage is unavailable or full).

@@ -9,9 +9,10 @@
 use fairline_core::{
     booking::{Booking, BookingReceipt, BookingRequest, BookingStatus},
     person::PersonInput,
+    read::{FromJson, Json, Members, ReadError},
     wire::{AdmitResponse, Signed, TicketClaims},
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The version of the stored record. A record of any other version is dropped, never read.
 pub const RECORD_VERSION: u32 = 1;
@@ -66,7 +67,7 @@ impl Step {
 }
 
 /// A booking attempt not yet confirmed: its key is reused for the same request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PendingBooking {
     /// The idempotency key.
     pub key: String,
@@ -123,11 +124,10 @@ pub struct Journey {
     pub pending_booking: Option<PendingBooking>,
 }
 
-/// The stored record: one flat, versioned JSON object (the step's data in its own field), read
-/// and written by the same serde code that reads and writes the API's bodies. Flat on purpose:
-/// every nested or tagged serde type is more code in the first load.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+/// The stored record: one flat, versioned JSON object (the step's data in its own field), written
+/// by serde and read by core's readers ([`fairline_core::read`]), like the API's bodies. Every
+/// member may be missing (then it is its default).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Record {
     /// [`RECORD_VERSION`] when written by this build (0 when missing: never read).
     pub v: u32,
@@ -149,6 +149,31 @@ pub struct Record {
     /// An unconfirmed booking attempt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_booking: Option<PendingBooking>,
+}
+
+impl FromJson for PendingBooking {
+    fn read(value: &Json, at: &'static str) -> Result<Self, ReadError> {
+        let m = Members::of(value, at)?;
+        Ok(Self {
+            key: m.req("key")?,
+            request: m.req("request")?,
+        })
+    }
+}
+
+impl FromJson for Record {
+    fn read(value: &Json, at: &'static str) -> Result<Self, ReadError> {
+        let m = Members::of(value, at)?;
+        Ok(Self {
+            v: m.or_default("v")?,
+            ticket: m.opt("ticket")?,
+            admission: m.opt("admission")?,
+            receipt: m.opt("receipt")?,
+            person: m.opt("person")?,
+            first_ahead: m.opt("first_ahead")?,
+            pending_booking: m.opt("pending_booking")?,
+        })
+    }
 }
 
 impl Journey {
@@ -376,7 +401,7 @@ mod tests {
 
     /// What the session does with stored text: read a record, or drop it.
     fn read(stored: &str) -> Option<Journey> {
-        Journey::from_record(serde_json::from_str(stored).ok()?)
+        Journey::from_record(fairline_core::read::from_json(stored).ok()?)
     }
 
     #[test]

@@ -117,17 +117,19 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
     let announcement = session.announcement;
     view! {
         <CampaignHeader campaign=header_campaign />
-        {move || {
-            rehearsal
-                .get()
-                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{text::REHEARSAL}</p> })
-        }}
         {move || clock_notice(skew.get())}
         {move || match step.get() {
             StepKind::Check => view! { <check_step::CheckStep /> }.into_any(),
             StepKind::Wait => view! { <wait_step::WaitStep /> }.into_any(),
             StepKind::Choose => view! { <choose_step::ChooseStep /> }.into_any(),
             StepKind::Done => view! { <done_step::DoneStep /> }.into_any(),
+        }}
+        // Below the step: it appears once the server's health is known, and must not push the
+        // step down after it was drawn.
+        {move || {
+            rehearsal
+                .get()
+                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{text::REHEARSAL}</p> })
         }}
         <div class="fl-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
             {move || announcement.get()}
@@ -188,7 +190,10 @@ pub fn mount_from_page() {
     let dataset = host.dataset();
     let config = WidgetConfig {
         api_base: dataset.get("apiBase").unwrap_or_default(),
-        campaign_id: dataset.get("campaign").unwrap_or_default(),
+        campaign_id: dataset
+            .get("campaign")
+            .filter(|id| !id.starts_with("{{"))
+            .unwrap_or_default(),
         frame_title,
     };
     mount(host, config);

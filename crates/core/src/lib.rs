@@ -20,7 +20,9 @@
 //! 3. **behaviour derived from them**, shared by widget, server and simulator: [`position`],
 //!    [`estimate`], [`sampler`] (the published admission rate), [`schedule`] (one waiter's poll
 //!    bookkeeping);
-//! 4. **errors on top**: [`error`] names every layer's failures as one [`error::ErrorCode`].
+//! 4. **errors on top**: [`error`] names every layer's failures as one [`error::ErrorCode`];
+//! 5. **readers**: [`read`] reads every wire type from JSON without serde's deserialisers (the
+//!    widget's smaller reading path; tests hold it to what serde writes).
 
 // 1. Types.
 pub mod campaign;
@@ -44,3 +46,6 @@ pub mod schedule;
 
 // 4. Errors on top.
 pub mod error;
+
+// 5. Readers of the wire types (every layer's types), for the widget.
+pub mod read;

@@ -33,6 +33,14 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in form order (the readers in [`crate::read`] look wire names up here).
+    pub const ALL: [Field; 4] = [
+        Field::Name,
+        Field::BirthDate,
+        Field::Mobile,
+        Field::ResidentNumberFront,
+    ];
+
     /// The field's wire name, e.g. `birth_date`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -80,6 +88,24 @@ pub enum FieldErrorCode {
 }
 
 impl FieldErrorCode {
+    /// Every code (the readers in [`crate::read`] look wire names up here).
+    pub const ALL: [FieldErrorCode; 14] = [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::NameInvalidCharacters,
+        FieldErrorCode::NameNoLetters,
+        FieldErrorCode::DateFormat,
+        FieldErrorCode::DateNotACalendarDate,
+        FieldErrorCode::DateOutOfRange,
+        FieldErrorCode::BirthDateInFuture,
+        FieldErrorCode::MobileFormat,
+        FieldErrorCode::MobileNotMobile,
+        FieldErrorCode::ResidentNumberFormat,
+        FieldErrorCode::ResidentNumberTooManyDigits,
+        FieldErrorCode::ResidentNumberNotACalendarDate,
+        FieldErrorCode::ResidentNumberMismatch,
+    ];
+
     /// The stable snake_case code, e.g. `date_not_a_calendar_date`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -572,6 +598,38 @@ mod tests {
         result.unwrap_err().code.as_str()
     }
 
+    #[test]
+    fn all_lists_every_field_and_code_in_order() {
+        // Exhaustive matches: a new variant does not compile here until it is placed in `ALL`.
+        let field_at = |field: Field| match field {
+            Field::Name => 0,
+            Field::BirthDate => 1,
+            Field::Mobile => 2,
+            Field::ResidentNumberFront => 3,
+        };
+        for (at, field) in Field::ALL.iter().enumerate() {
+            assert_eq!(field_at(*field), at);
+        }
+        let code_at = |code: FieldErrorCode| match code {
+            FieldErrorCode::Required => 0,
+            FieldErrorCode::TooLong => 1,
+            FieldErrorCode::NameInvalidCharacters => 2,
+            FieldErrorCode::NameNoLetters => 3,
+            FieldErrorCode::DateFormat => 4,
+            FieldErrorCode::DateNotACalendarDate => 5,
+            FieldErrorCode::DateOutOfRange => 6,
+            FieldErrorCode::BirthDateInFuture => 7,
+            FieldErrorCode::MobileFormat => 8,
+            FieldErrorCode::MobileNotMobile => 9,
+            FieldErrorCode::ResidentNumberFormat => 10,
+            FieldErrorCode::ResidentNumberTooManyDigits => 11,
+            FieldErrorCode::ResidentNumberNotACalendarDate => 12,
+            FieldErrorCode::ResidentNumberMismatch => 13,
+        };
+        for (at, code) in FieldErrorCode::ALL.iter().enumerate() {
+            assert_eq!(code_at(*code), at);
+        }
+    }
     #[test]
     fn names_are_trimmed_collapsed_and_folded() {
         let name = Name::parse("  Kim   Min-jun ").unwrap();
