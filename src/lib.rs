@@ -35,7 +35,7 @@ pub use session::Session;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Where the widget finds its server and which campaign it books.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetConfig {
     /// Base URL of the Fairline API; empty means the page's own origin.
     pub api_base: String,
@@ -44,6 +44,11 @@ pub struct WidgetConfig {
     /// The heading the page painted before the wasm ran (see `index.html`), kept while the
     /// campaign loads so nothing moves when the widget replaces the page's frame.
     pub frame_title: Option<FrameTitle>,
+    /// The campaign document the page carries (`#fl-campaign`), if any: no request for it then.
+    pub page_campaign: Option<Campaign>,
+    /// The page says the server runs a rehearsal clock (`data-rehearsal="true"`), so the notice
+    /// shows from the first frame; `/v1/health` confirms it.
+    pub rehearsal: bool,
 }
 
 /// The campaign name the page's own HTML shows until the widget has the campaign.
@@ -59,8 +64,14 @@ pub struct FrameTitle {
 #[component]
 pub fn Widget(config: WidgetConfig) -> impl IntoView {
     let api = api::ApiClient::new(config.api_base);
-    let frame_title = config.frame_title;
-    view! { <WidgetWith api campaign_id=config.campaign_id frame_title /> }
+    let WidgetConfig {
+        campaign_id,
+        frame_title,
+        page_campaign,
+        rehearsal,
+        ..
+    } = config;
+    view! { <WidgetWith api campaign_id frame_title page_campaign rehearsal /> }
 }
 
 /// The whole widget over any API client (tests pass one with a fake transport).
@@ -71,18 +82,30 @@ pub fn WidgetWith(
     /// The page's painted heading, kept while the campaign loads.
     #[prop(optional_no_strip)]
     frame_title: Option<FrameTitle>,
+    /// The campaign the page carries: used instead of fetching it.
+    #[prop(optional_no_strip)]
+    page_campaign: Option<Campaign>,
+    /// The page says the server runs a rehearsal clock.
+    #[prop(optional)]
+    rehearsal: bool,
 ) -> impl IntoView {
     let loader = api.clone();
     let campaign = LocalResource::new(move || {
         let loader = loader.clone();
         let campaign_id = campaign_id.clone();
-        async move { loader.campaign(&campaign_id).await }
+        let page_campaign = page_campaign.clone();
+        async move {
+            match page_campaign {
+                Some(campaign) => Ok(campaign),
+                None => loader.campaign(&campaign_id).await,
+            }
+        }
     });
     view! {
         <section class="fl-widget" aria-labelledby="fl-title">
             {move || match campaign.get() {
                 None => loading(frame_title.clone()).into_any(),
-                Some(Ok(campaign)) => view! { <Journey campaign api=api.clone() /> }.into_any(),
+                Some(Ok(campaign)) => view! { <Journey campaign api=api.clone() rehearsal /> }.into_any(),
                 Some(Err(failure)) => {
                     view! { <p class="fl-error">{failure.citizen_message()}</p> }.into_any()
                 }
@@ -94,9 +117,16 @@ pub fn WidgetWith(
 /// The journey for a loaded campaign: header, clock notice, the current step, and the one
 /// polite live region.
 #[component]
-pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
+pub fn Journey(
+    campaign: Campaign,
+    api: api::ApiClient,
+    /// The page said the clock is a rehearsal's (until `/v1/health` says).
+    #[prop(optional)]
+    rehearsal: bool,
+) -> impl IntoView {
     let header_campaign = campaign.clone();
     let session = Session::new(api, campaign);
+    session.rehearsal.set(rehearsal);
     provide_context(session.clone());
     provide_context(requests::Requests::new(&session));
     leptos::task::spawn_local_scoped_with_cancellation(session::sample_clock(session.clone()));
@@ -117,19 +147,17 @@ pub fn Journey(campaign: Campaign, api: api::ApiClient) -> impl IntoView {
     let announcement = session.announcement;
     view! {
         <CampaignHeader campaign=header_campaign />
+        {move || {
+            rehearsal
+                .get()
+                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{text::REHEARSAL}</p> })
+        }}
         {move || clock_notice(skew.get())}
         {move || match step.get() {
             StepKind::Check => view! { <check_step::CheckStep /> }.into_any(),
             StepKind::Wait => view! { <wait_step::WaitStep /> }.into_any(),
             StepKind::Choose => view! { <choose_step::ChooseStep /> }.into_any(),
             StepKind::Done => view! { <done_step::DoneStep /> }.into_any(),
-        }}
-        // Below the step: it appears once the server's health is known, and must not push the
-        // step down after it was drawn.
-        {move || {
-            rehearsal
-                .get()
-                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{text::REHEARSAL}</p> })
         }}
         <div class="fl-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
             {move || announcement.get()}
@@ -188,13 +216,21 @@ pub fn mount_from_page() {
         return;
     };
     let dataset = host.dataset();
+    let campaign_id = dataset
+        .get("campaign")
+        .filter(|id| !id.starts_with("{{"))
+        .unwrap_or_default();
+    let page_campaign = document
+        .get_element_by_id("fl-campaign")
+        .and_then(|script| script.text_content())
+        .and_then(|json| fairline_core::read::from_json::<Campaign>(&json).ok())
+        .filter(|campaign| campaign_id.is_empty() || campaign.id == campaign_id);
     let config = WidgetConfig {
         api_base: dataset.get("apiBase").unwrap_or_default(),
-        campaign_id: dataset
-            .get("campaign")
-            .filter(|id| !id.starts_with("{{"))
-            .unwrap_or_default(),
+        campaign_id,
         frame_title,
+        page_campaign,
+        rehearsal: dataset.get("rehearsal").as_deref() == Some("true"),
     };
     mount(host, config);
 }

@@ -268,10 +268,14 @@ pub fn WaitStep() -> impl IntoView {
             {move || admitting.get().then(|| view! { <p class="fl-strong">{text::ADMITTING}</p> })}
             {before_draw}
             {place}
-            <div class="fl-check">
-                <input type="checkbox" id="fl-notify" on:change=notify_toggle />
-                <label for="fl-notify">{text::NOTIFY_ME}</label>
-            </div>
+            // Drawn with the first answer about the queue, not before: the place appears above
+            // it, which would push it down.
+            {move || current.with(Option::is_some).then(|| view! {
+                <div class="fl-check">
+                    <input type="checkbox" id="fl-notify" on:change=notify_toggle />
+                    <label for="fl-notify">{text::NOTIFY_ME}</label>
+                </div>
+            })}
             {move || notify_refused.get().then(|| view! { <p class="fl-muted">{text::NOTIFY_REFUSED}</p> })}
         </section>
     }

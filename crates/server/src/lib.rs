@@ -35,7 +35,7 @@ pub fn app(state: AppState) -> Router {
 /// [`static_files`] describes (`index.html` for `/` and for unknown page paths). Fails when the
 /// folder cannot be read.
 pub fn app_with_static(state: AppState, static_dir: &Path) -> anyhow::Result<Router> {
-    let values = static_files::PageValues::of(state.campaign());
+    let values = static_files::PageValues::of(state.campaign(), state.queue().is_rehearsal());
     let files = Arc::new(static_files::StaticFiles::load(static_dir, &values)?);
     if !files.has_index() {
         tracing::warn!(

@@ -1,7 +1,7 @@
 //! The built widget served like a CDN would, over real HTTP, from a fixture folder shaped like
 //! Trunk's `dist/` after `cargo xtask`'s precompression: encodings by `Accept-Encoding`, cache
 //! lifetimes, types, `Vary`, `ETag` and `304`, `HEAD`, the SPA fallback, paths that try to leave
-//! the folder, and the campaign's name written into the page.
+//! the folder, and the campaign (its name, its document, the rehearsal flag) written into the page.
 
 mod common;
 
@@ -27,11 +27,12 @@ const INDEX: &str = r#"<!doctype html>
   </head>
   <body>
     <main>
-      <div id="fairline" data-campaign="{{campaign_id}}">
+      <div id="fairline" data-campaign="{{campaign_id}}" data-rehearsal="{{rehearsal}}">
         <h1 class="fairline-title">{{campaign_name}}</h1>
         <p class="fairline-loading">Loading the booking page… / 예약 페이지를 불러오는 중…</p>
       </div>
     </main>
+    <script type="application/json" id="fl-campaign">{{campaign_json}}</script>
   </body>
 </html>
 "#;
@@ -357,6 +358,30 @@ async fn the_page_carries_the_escaped_campaign_name_in_every_encoding() {
     );
     assert!(plain.contains(&format!("<h1 class=\"fairline-title\">{NAME_ESCAPED}</h1>")));
     assert!(plain.contains(r#"data-campaign="kr-covid19-2021-07""#));
+    // The campaign document, readable as JSON and unable to close its <script> (the name has
+    // `<`, `>` and `&`), and the rehearsal flag as /v1/health has it.
+    let json = plain
+        .split_once(r#"<script type="application/json" id="fl-campaign">"#)
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(json, _)| json)
+        .unwrap();
+    assert!(!json.contains(['<', '>', '&']), "{json}");
+    let campaign: fairline_core::campaign::Campaign = serde_json::from_str(json).unwrap();
+    assert_eq!(campaign.names.ko, NAME);
+    assert_eq!(
+        fairline_core::read::from_json::<fairline_core::campaign::Campaign>(json),
+        Ok(campaign)
+    );
+    let health: fairline_core::wire::Health = app
+        .client
+        .get(app.url("/v1/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(plain.contains(&format!(r#"data-rehearsal="{}""#, health.rehearsal)));
     assert!(!plain.contains("{{") && !plain.contains(NAME), "{plain}");
     // Compressed at start-up from the filled page, not the build's stale siblings.
     let br = get(&app, "/", Some("br")).await;
