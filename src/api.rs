@@ -10,6 +10,7 @@ use core::time::Duration;
 use std::sync::Arc;
 
 use fairline_core::read::{from_json, FromJson};
+use fairline_core::write::{to_json, ToJson};
 use fairline_core::{
     booking::{
         Booking, BookingReceipt, BookingRequest, DayAvailability, EligibilityResponse, SiteSummary,
@@ -23,7 +24,6 @@ use fairline_core::{
         TicketClaims,
     },
 };
-use serde::Serialize;
 use time::Date;
 
 use crate::text;
@@ -324,13 +324,13 @@ impl ApiClient {
         value_of(self.exchange(Method::Get, path, &[], None).await?)
     }
 
-    async fn post<T: FromJson, B: Serialize>(
+    async fn post<T: FromJson, B: ToJson>(
         &self,
         path: String,
         headers: &[(String, String)],
         body: &B,
     ) -> Result<T, ApiFailure> {
-        let body = serde_json::to_string(body).unwrap_or_default();
+        let body = to_json(body);
         self.post_text(path, headers, body).await
     }
 

@@ -126,9 +126,10 @@ pub fn load<T: fairline_core::read::FromJson>(key: &str) -> Option<T> {
 }
 
 /// Writes a JSON local-storage entry (silently skipped when storage is unavailable or full).
-pub fn store<T: serde::Serialize>(key: &str, value: &T) {
+pub fn store<T: fairline_core::write::ToJson>(key: &str, value: &T) {
     if storage_available() {
-        let _ = gloo_storage::LocalStorage::set(key, value);
+        let text = fairline_core::write::to_json(value);
+        let _ = gloo_storage::LocalStorage::raw().set_item(key, &text);
     }
 }
 

@@ -38,7 +38,7 @@ pub fn ChooseStep() -> impl IntoView {
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
     let sites_session = session.clone();
-    let sites = LocalResource::new(move || {
+    let sites = crate::load::load(move || {
         let session = sites_session.clone();
         async move { session.api.sites(&session.campaign_id()).await }
     });

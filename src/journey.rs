@@ -11,8 +11,8 @@ use fairline_core::{
     person::PersonInput,
     read::{FromJson, Json, Members, ReadError},
     wire::{AdmitResponse, Signed, TicketClaims},
+    write::{Object, ToJson},
 };
-use serde::Serialize;
 
 /// The version of the stored record. A record of any other version is dropped, never read.
 pub const RECORD_VERSION: u32 = 1;
@@ -67,7 +67,7 @@ impl Step {
 }
 
 /// A booking attempt not yet confirmed: its key is reused for the same request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingBooking {
     /// The idempotency key.
     pub key: String,
@@ -125,30 +125,48 @@ pub struct Journey {
 }
 
 /// The stored record: one flat, versioned JSON object (the step's data in its own field), written
-/// by serde and read by core's readers ([`fairline_core::read`]), like the API's bodies. Every
-/// member may be missing (then it is its default).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// and read by core's writers and readers ([`fairline_core::write`], [`fairline_core::read`]),
+/// like the API's bodies. Every member may be missing (then it is its default).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
     /// [`RECORD_VERSION`] when written by this build (0 when missing: never read).
     pub v: u32,
     /// The ticket, while waiting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket: Option<Signed<TicketClaims>>,
     /// The admission, while choosing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admission: Option<AdmitResponse>,
     /// The receipt, once booked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<BookingReceipt>,
     /// The declared person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub person: Option<PersonInput>,
     /// People ahead when first told.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_ahead: Option<u64>,
     /// An unconfirmed booking attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_booking: Option<PendingBooking>,
+}
+
+impl ToJson for PendingBooking {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .member("key", &self.key)
+            .member("request", &self.request)
+            .end();
+    }
+}
+
+impl ToJson for Record {
+    /// Members without a value are left out.
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .member("v", &self.v)
+            .some("ticket", &self.ticket)
+            .some("admission", &self.admission)
+            .some("receipt", &self.receipt)
+            .some("person", &self.person)
+            .some("first_ahead", &self.first_ahead)
+            .some("pending_booking", &self.pending_booking)
+            .end();
+    }
 }
 
 impl FromJson for PendingBooking {
@@ -396,7 +414,7 @@ mod tests {
     }
 
     fn round_trip(journey: &Journey) -> Option<Journey> {
-        read(&serde_json::to_string(&journey.to_record()?).ok()?)
+        read(&fairline_core::write::to_json(&journey.to_record()?))
     }
 
     /// What the session does with stored text: read a record, or drop it.
@@ -457,7 +475,7 @@ mod tests {
     fn other_versions_and_damaged_records_are_dropped_not_read() {
         let mut journey = Journey::default();
         journey.joined(person(), ticket());
-        let stored = serde_json::to_string(&journey.to_record().unwrap()).unwrap();
+        let stored = fairline_core::write::to_json(&journey.to_record().unwrap());
         assert!(stored.starts_with(r#"{"v":1,"#), "{stored}");
         assert_eq!(read(&stored), Some(journey.clone()));
         let newer = stored.replacen(r#""v":1"#, r#""v":2"#, 1);

@@ -17,6 +17,7 @@ pub mod choose_step;
 pub mod done_step;
 pub mod format;
 pub mod journey;
+pub mod load;
 pub mod requests;
 pub mod session;
 pub mod text;
@@ -90,7 +91,7 @@ pub fn WidgetWith(
     rehearsal: bool,
 ) -> impl IntoView {
     let loader = api.clone();
-    let campaign = LocalResource::new(move || {
+    let campaign = load::load(move || {
         let loader = loader.clone();
         let campaign_id = campaign_id.clone();
         let page_campaign = page_campaign.clone();

@@ -18,7 +18,7 @@ pub fn SlotPicker() -> impl IntoView {
         choice.with(|c| c.site.clone().zip(c.day).map(|picked| (picked, c.refresh)))
     });
     let loader = session.clone();
-    let slots = LocalResource::new(move || {
+    let slots = crate::load::load(move || {
         let session = loader.clone();
         let wanted = wanted.get();
         async move {

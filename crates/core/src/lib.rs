@@ -21,8 +21,8 @@
 //!    [`estimate`], [`sampler`] (the published admission rate), [`schedule`] (one waiter's poll
 //!    bookkeeping);
 //! 4. **errors on top**: [`error`] names every layer's failures as one [`error::ErrorCode`];
-//! 5. **readers**: [`read`] reads every wire type from JSON without serde's deserialisers (the
-//!    widget's smaller reading path; tests hold it to what serde writes).
+//! 5. **readers and writers**: [`read`] reads every wire type from JSON and [`write`] writes what
+//!    the widget sends, without serde (the widget's smaller path; tests hold both to serde).
 
 // 1. Types.
 pub mod campaign;
@@ -47,5 +47,6 @@ pub mod schedule;
 // 4. Errors on top.
 pub mod error;
 
-// 5. Readers of the wire types (every layer's types), for the widget.
+// 5. Readers and writers of the wire types (every layer's types), for the widget.
 pub mod read;
+pub mod write;
