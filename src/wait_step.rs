@@ -51,6 +51,9 @@ pub fn estimate_sentence(estimate: &Estimate, server_now_ms: Option<i64>) -> Str
     }
 }
 
+/// How long after the step appears its first poll goes (long enough for the first paint).
+const FIRST_POLL_AFTER: Duration = Duration::from_millis(100);
+
 /// The wait step for the journey's ticket.
 #[component]
 pub fn WaitStep() -> impl IntoView {
@@ -75,6 +78,10 @@ pub fn WaitStep() -> impl IntoView {
 
     let loop_session = session.clone();
     let claims = ticket.claims.clone();
+    let pre_queue = matches!(
+        claims.place,
+        fairline_core::wire::QueuePlace::PreQueue { .. }
+    );
     leptos::task::spawn_local_scoped_with_cancellation(async move {
         let session = loop_session;
         // Wake the loop when the page is shown again or the connection returns. The listeners
@@ -87,6 +94,9 @@ pub fn WaitStep() -> impl IntoView {
         let mut rng = BrowserRandom;
         let mut last_ahead: Option<u64> = None;
         let mut view = QueueView::default();
+        // The first poll goes once the step is on screen: what the ticket already says (the
+        // draw ahead) is drawn without waiting for the network.
+        browser::sleep(Some(FIRST_POLL_AFTER), &Waker::new()).await;
         loop {
             if !browser::online() {
                 offline.set(true);
@@ -180,15 +190,19 @@ pub fn WaitStep() -> impl IntoView {
     let before_draw = {
         let server_now_ms = server_now_ms.clone();
         move || {
-            let document = state.get()?;
-            let seen = current.get()?;
-            let rank_known = seen.position.as_ref().is_ok_and(|p| p.rank.is_some());
-            if rank_known || seen.position.is_err() {
-                return None;
+            // Before the first answer about the queue, a pre-queue ticket already says the draw
+            // is ahead: the explanation shows at once, the fingerprint with the answer.
+            let document = state.get();
+            match current.with(|seen| seen.as_ref().map(|s| s.position)) {
+                None if !pre_queue => return None,
+                Some(Err(_)) => return None,
+                Some(Ok(position)) if position.rank.is_some() => return None,
+                _ => {}
             }
-            let opening = format_local(campaign.with(|c| c.local(document.opens_at)));
+            let opens_at = campaign.with(|c| c.opens_at);
+            let opening = format_local(campaign.with(|c| c.local(opens_at)));
             let countdown = server_now_ms().map(|now| {
-                let left = unix_ms(document.opens_at).saturating_sub(now);
+                let left = unix_ms(opens_at).saturating_sub(now);
                 if left > 0 {
                     text::opening_in(&format_countdown(Duration::from_millis(
                         left.unsigned_abs(),
@@ -201,7 +215,9 @@ pub fn WaitStep() -> impl IntoView {
                 <div class="fl-draw" id="fl-fair-draw">
                     <p>{text::fair_draw(&opening)}</p>
                     {countdown.map(|c| view! { <p class="fl-strong" id="fl-opening-countdown">{c}</p> })}
-                    <p>{text::SEED_COMMITMENT} ": "<code class="fl-hash">{document.seed_commitment}</code></p>
+                    {document.map(|document| view! {
+                        <p>{text::SEED_COMMITMENT} ": "<code class="fl-hash">{document.seed_commitment}</code></p>
+                    })}
                 </div>
             })
         }

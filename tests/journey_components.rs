@@ -411,10 +411,15 @@ async fn joining_stores_the_ticket_and_shows_the_fair_draw_before_the_opening() 
     fill_and_check(&host, "1964-03-15").await;
     until("the join button", || find(&host, "#fl-join").is_some()).await;
     find(&host, "#fl-join").unwrap().click();
+    // The explanation shows from the ticket alone; the fingerprint comes with the first poll.
     until("the fair draw", || find(&host, "#fl-fair-draw").is_some()).await;
     let draw = text_of(&host, "#fl-fair-draw");
     assert!(draw.contains("Arriving earlier does not help"), "{draw}");
-    assert!(draw.contains(&to_hex(&commitment(&SEED))), "{draw}");
+    let fingerprint = to_hex(&commitment(&SEED));
+    until("the fingerprint", || {
+        text_of(&host, "#fl-fair-draw").contains(&fingerprint)
+    })
+    .await;
     assert!(find(&host, "#fl-rank").is_none());
     let saved = stored().unwrap();
     assert!(
