@@ -286,6 +286,24 @@ async fn a_rehearsal_checks_the_device_clock_against_the_real_time_not_the_rehea
 }
 
 #[wasm_bindgen_test]
+async fn a_rehearsal_without_the_real_time_never_compares_the_device_with_the_rehearsed_clock() {
+    clear_storage();
+    // A server that rehearses but does not send its real time: nothing to check the device
+    // clock against, so no notice (the rehearsed clock is years from this device's).
+    let fake = fake_server_with_health(
+        r#"{"status":"ok","server_time":"2021-07-12T19:59:00+09:00","rehearsal":true}"#,
+    );
+    let (host, _mounted) = mount(&fake);
+    until("three clock samples", || {
+        fake.count(Method::Get, "/v1/health") >= 3
+    })
+    .await;
+    pause(100).await;
+    assert!(find(&host, "#fl-rehearsal-notice").is_some());
+    assert!(find(&host, "#fl-clock-notice").is_none());
+}
+
+#[wasm_bindgen_test]
 async fn a_rehearsal_still_reports_a_device_clock_off_the_real_time() {
     clear_storage();
     // The server's real clock is a day (and five minutes) behind this device's.
