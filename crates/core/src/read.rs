@@ -23,6 +23,8 @@
 
 pub mod campaign;
 pub mod json;
+#[cfg(test)]
+pub(crate) mod samples;
 pub mod time_text;
 pub mod types;
 

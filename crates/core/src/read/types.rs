@@ -302,6 +302,7 @@ mod tests {
     use super::*;
     use crate::campaign::Names;
     use crate::read::from_json;
+    use crate::read::samples::{admission, booking_request, person, receipt, ticket};
 
     /// Writes `value` with serde, reads it back both with serde and here: all three agree.
     pub(crate) fn agrees<T>(value: &T)
@@ -311,48 +312,6 @@ mod tests {
         let text = serde_json::to_string(value).unwrap();
         assert_eq!(from_json::<T>(&text).as_ref(), Ok(value), "{text}");
         assert_eq!(&serde_json::from_str::<T>(&text).unwrap(), value);
-    }
-
-    fn ticket(place: QueuePlace) -> Signed<TicketClaims> {
-        Signed {
-            claims: TicketClaims {
-                key_id: "k1".into(),
-                ticket_id: "t-42".into(),
-                campaign_id: "kr".into(),
-                person_key_hash: "ab".repeat(32),
-                issued_at: datetime!(2021-07-12 19:59:58.123 +09:00),
-                place,
-            },
-            signature: "00ff".into(),
-        }
-    }
-
-    fn admission() -> AdmitResponse {
-        AdmitResponse {
-            admission: Signed {
-                claims: AdmissionClaims {
-                    key_id: "k1".into(),
-                    admission_id: "a-1".into(),
-                    ticket_id: "t-42".into(),
-                    campaign_id: "kr".into(),
-                    person_key_hash: "cd".repeat(32),
-                    issued_at: datetime!(2021-07-12 20:01:00 UTC),
-                    expires_at: datetime!(2021-07-12 20:11:00.5 UTC),
-                    extensions_used: 1,
-                },
-                signature: "sig".into(),
-            },
-            extensions_left: 1,
-        }
-    }
-
-    fn person(resident: Option<&str>) -> PersonInput {
-        PersonInput {
-            name: "김민준 \"quoted\" \\ \n".into(),
-            birth_date: "1966-07-01".into(),
-            mobile: "010-1234-5678".into(),
-            resident_number_front: resident.map(str::to_owned),
-        }
     }
 
     fn verdicts() -> Vec<Verdict> {
@@ -525,25 +484,9 @@ mod tests {
             }],
         });
         for status in [BookingStatus::Confirmed, BookingStatus::Cancelled] {
-            agrees(&BookingReceipt {
-                booking: Booking {
-                    reference: "R-1".into(),
-                    campaign_id: "kr".into(),
-                    site_id: "s".into(),
-                    starts_at: datetime!(2021-07-27 09:00 +09:00),
-                    ends_at: datetime!(2021-07-27 09:30 +09:00),
-                    admission_id: "a-1".into(),
-                    status,
-                    created_at: datetime!(2021-07-12 20:05:00.001 UTC),
-                },
-                secret: "s3cret".into(),
-            });
+            agrees(&receipt(status));
         }
-        agrees(&BookingRequest {
-            person: person(Some("660701")),
-            site_id: "s".into(),
-            starts_at: datetime!(2021-07-27 09:00 +09:00),
-        });
+        agrees(&booking_request(person(Some("660701"))));
     }
 
     #[test]
