@@ -372,15 +372,7 @@ async fn the_page_carries_the_escaped_campaign_name_in_every_encoding() {
         fairline_core::read::from_json::<fairline_core::campaign::Campaign>(json),
         Ok(campaign)
     );
-    let health: fairline_core::wire::Health = app
-        .client
-        .get(app.url("/v1/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: fairline_core::wire::Health = app.get_json(&app.url("/v1/health")).await;
     assert!(plain.contains(&format!(r#"data-rehearsal="{}""#, health.rehearsal)));
     assert!(!plain.contains("{{") && !plain.contains(NAME), "{plain}");
     // Compressed at start-up from the filled page, not the build's stale siblings.
