@@ -5,8 +5,15 @@ use crate::run::{self, command, output, repo_root};
 
 /// Trunk's version: 0.22 needs a newer rustc than the stable toolchain here.
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages for the browser tests (and `brotli` for the first-load size budget).
-const DEBIAN_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "fonts-noto-cjk", "brotli"];
+/// Debian packages for the browser tests, `brotli` for the first-load size budget and
+/// `postgresql` for the server's store conformance suite (a throwaway server on loopback).
+const DEBIAN_PACKAGES: [&str; 5] = [
+    "chromium",
+    "chromium-driver",
+    "fonts-noto-cjk",
+    "brotli",
+    "postgresql",
+];
 
 /// Checks every tool and installs the missing ones.
 pub fn ensure_all() -> Result<(), String> {

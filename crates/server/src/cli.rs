@@ -12,7 +12,7 @@ use fairline_check::check_campaign;
 use fairline_core::campaign::Campaign;
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
-use crate::{clock::ServerClock, config::Tuning};
+use crate::{clock::ServerClock, config::Tuning, store::Database};
 
 /// What `fairline-server serve` was asked to do: its command-line options.
 #[derive(Debug, Clone, clap::Args)]
@@ -29,6 +29,10 @@ pub struct ServeOptions {
     /// Folder for the database and generated secrets (created if missing).
     #[arg(long = "data", value_name = "DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// Keep the state in this PostgreSQL database (`postgres://USER@HOST:PORT/DB`) instead of
+    /// the SQLite file in `--data`; several instances may share it.
+    #[arg(long = "database", value_name = "URL", value_parser = Database::postgres_url)]
+    pub database: Option<Database>,
     /// Rehearse: run the server clock as if it were this RFC 3339 instant, ticking on.
     #[arg(long = "rehearse-at", value_name = "INSTANT", value_parser = rfc3339_instant)]
     pub rehearse_at: Option<OffsetDateTime>,
@@ -88,7 +92,18 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         }
         None => ServerClock::real(),
     };
-    let state = crate::AppState::start(campaign, &options.data_dir, clock, options.tuning).await?;
+    let database = options
+        .database
+        .clone()
+        .unwrap_or_else(|| Database::Sqlite(options.data_dir.join("fairline.sqlite3")));
+    let state = crate::AppState::start_on(
+        campaign,
+        &options.data_dir,
+        &database,
+        clock,
+        options.tuning,
+    )
+    .await?;
     let router = match &options.static_dir {
         Some(dir) => crate::app_with_static(state, dir)?,
         None => crate::app(state),
@@ -130,6 +145,7 @@ mod tests {
     use clap::Parser;
 
     use super::ServeOptions;
+    use crate::store::Database;
 
     #[derive(Parser)]
     struct Serve {
@@ -151,6 +167,8 @@ mod tests {
             "dist",
             "--rehearse-at",
             "2021-07-12T19:59:00+09:00",
+            "--database",
+            "postgres://fairline@127.0.0.1:5432/fairline",
             "--admit-rate",
             "12.5",
             "--max-active",
@@ -169,6 +187,7 @@ mod tests {
         .unwrap();
         assert_eq!(options.data_dir.to_str(), Some("scratch"));
         assert!(options.static_dir.is_some() && options.rehearse_at.is_some());
+        assert!(matches!(options.database, Some(Database::Postgres(_))));
         let tuning = options.tuning;
         assert_eq!(tuning.admit_rate_per_s, 12.5);
         assert_eq!(tuning.max_active_admissions, 40);
@@ -178,5 +197,13 @@ mod tests {
         assert!(
             Serve::try_parse_from(["serve", "--campaign", "c", "--rehearse-at", "soon"]).is_err()
         );
+        let not_postgres = [
+            "serve",
+            "--campaign",
+            "c",
+            "--database",
+            "mysql://db/fairline",
+        ];
+        assert!(Serve::try_parse_from(not_postgres).is_err());
     }
 }

@@ -2,10 +2,10 @@
 //! fixes the fair draw at the opening, advances `admitted_through` at the configured rate under
 //! the cap of unfinished admissions, and measures the rate it publishes.
 //!
-//! Places come from counters taken from the store in blocks ([`PLACE_BLOCK`]), so a crash never
-//! reissues a place; the numbers of a block lost in a crash are gaps that nobody holds.
-//! Admission advances over them like over anyone else's place, and since the cap counts only
-//! admissions that were actually claimed, unheld or abandoned places never stall the queue.
+//! Places are numbered by the store inside the join transaction (see [`crate::store`]): unique
+//! and gap-free across every instance sharing the database, never reissued after a crash.
+//! Admission advances over abandoned places like over anyone else's, and since the cap counts
+//! only admissions that were actually claimed, abandoned places never stall the queue.
 
 use std::{sync::Mutex, time::Duration};
 
@@ -16,22 +16,17 @@ use fairline_core::{
 };
 use rand::RngCore;
 
-use crate::{clock::ServerClock, config::Tuning, store::Store};
+use crate::{
+    clock::ServerClock,
+    config::Tuning,
+    store::{Joined, NewTicket, Store},
+};
 
-/// Places taken from a counter per store round trip.
-pub const PLACE_BLOCK: u64 = 64;
 /// How often admission advances (on a real or rehearsal clock).
 pub const TICK: Duration = Duration::from_millis(250);
 /// The longest step one tick admits for, however long since the last (a clock that jumps
 /// forward must not admit a crowd at once).
 pub const MAX_STEP_MS: i64 = 60_000;
-
-/// A counter handing out numbers from durable blocks.
-#[derive(Debug, Default)]
-struct BlockCounter {
-    next: u64,
-    end: u64,
-}
 
 /// Admission progress and the operator's controls.
 #[derive(Debug)]
@@ -49,12 +44,6 @@ struct Progress {
     reached: Vec<(i64, u64)>,
 }
 
-struct Places {
-    pre: BlockCounter,
-    arrivals: BlockCounter,
-    pre_queue_size: Option<u64>,
-}
-
 /// The queue of one campaign.
 pub struct QueueEngine {
     campaign_id: String,
@@ -65,7 +54,8 @@ pub struct QueueEngine {
     store: Store,
     clock: ServerClock,
     tuning: Tuning,
-    places: tokio::sync::Mutex<Places>,
+    /// N once the queue has opened (held across the store call that fixes it).
+    pre_queue_size: tokio::sync::Mutex<Option<u64>>,
     progress: Mutex<Progress>,
     draw: Mutex<Option<PreQueueDraw>>,
     document: Mutex<Option<StateDocument>>,
@@ -100,8 +90,7 @@ impl QueueEngine {
         let draw = meta
             .pre_queue_size
             .map(|size| PreQueueDraw::new(seed, size));
-        let arrivals_high = store.counter_high(&campaign.id, "arrivals").await?;
-        let issued_ranks_end = meta.pre_queue_size.unwrap_or(0) + arrivals_high;
+        let issued_ranks_end = meta.pre_queue_size.unwrap_or(0) + meta.arrivals_issued;
         let started_ms = clock.now_ms();
         let engine = Self {
             campaign_id: campaign.id.clone(),
@@ -111,11 +100,7 @@ impl QueueEngine {
             seed_commitment: to_hex(&commitment(&seed)),
             store,
             clock,
-            places: tokio::sync::Mutex::new(Places {
-                pre: BlockCounter::default(),
-                arrivals: BlockCounter::default(),
-                pre_queue_size: meta.pre_queue_size,
-            }),
+            pre_queue_size: tokio::sync::Mutex::new(meta.pre_queue_size),
             progress: Mutex::new(Progress {
                 admitted: meta.admitted_through as f64,
                 paused: meta.paused,
@@ -139,60 +124,44 @@ impl QueueEngine {
         if self.clock.now() < self.opens_at {
             return Ok(());
         }
-        let mut places = self.places.lock().await;
-        if places.pre_queue_size.is_some() {
+        self.adopt_opening().await
+    }
+
+    /// Fixes N in the store if no instance has yet, and takes the stored N (the same on every
+    /// instance, whoever fixed it).
+    async fn adopt_opening(&self) -> Result<(), sqlx::Error> {
+        let mut pre_queue_size = self.pre_queue_size.lock().await;
+        if pre_queue_size.is_some() {
             return Ok(());
         }
-        // Every pre-queue index ever issued is below the counter's durable high mark.
-        let size = self
-            .store
-            .counter_high(&self.campaign_id, "pre_queue")
-            .await?;
-        self.store
-            .set_pre_queue_size(&self.campaign_id, size)
-            .await?;
-        places.pre_queue_size = Some(size);
+        let size = self.store.open_queue(&self.campaign_id).await?;
+        *pre_queue_size = Some(size);
         *lock(&self.draw) = Some(PreQueueDraw::new(self.seed, size));
         lock(&self.progress).issued_ranks_end += size;
         tracing::info!(campaign = %self.campaign_id, pre_queue_size = size, "queue opened, seed revealed");
         Ok(())
     }
 
-    /// A new place: a pre-queue index before the opening, a rank after it.
-    pub async fn issue_place(&self) -> Result<QueuePlace, sqlx::Error> {
-        self.open_if_due().await?;
-        let mut places = self.places.lock().await;
-        match places.pre_queue_size {
-            None => {
-                let index = self.next_number(&mut places.pre, "pre_queue").await?;
-                Ok(QueuePlace::PreQueue { index })
-            }
-            Some(size) => {
-                let arrival = self.next_number(&mut places.arrivals, "arrivals").await?;
-                let rank = fairline_core::draw::rank_after_opening(size, arrival);
-                let mut progress = lock(&self.progress);
-                progress.issued_ranks_end = progress.issued_ranks_end.max(rank + 1);
-                Ok(QueuePlace::Ranked { rank })
-            }
-        }
-    }
-
-    async fn next_number(
+    /// Joins the queue in one store transaction: a new place (a pre-queue index before the
+    /// opening, a rank after it) and the ticket `make_ticket` makes for it, or the ticket the
+    /// person already holds.
+    pub async fn join<T, E: From<sqlx::Error>>(
         &self,
-        counter: &mut BlockCounter,
-        name: &str,
-    ) -> Result<u64, sqlx::Error> {
-        if counter.next >= counter.end {
-            let start = self
-                .store
-                .take_block(&self.campaign_id, name, PLACE_BLOCK)
-                .await?;
-            counter.next = start;
-            counter.end = start + PLACE_BLOCK;
+        person_key_hash: &str,
+        make_ticket: impl FnOnce(QueuePlace) -> Result<(NewTicket, T), E>,
+    ) -> Result<Joined<T>, E> {
+        self.open_if_due().await?;
+        let joined = self
+            .store
+            .join(&self.campaign_id, person_key_hash, make_ticket)
+            .await?;
+        if let Joined::Issued(QueuePlace::Ranked { rank }, _) = &joined {
+            // Another instance may have opened the queue first (its clock a little ahead).
+            self.adopt_opening().await?;
+            let mut progress = lock(&self.progress);
+            progress.issued_ranks_end = progress.issued_ranks_end.max(rank + 1);
         }
-        let number = counter.next;
-        counter.next += 1;
-        Ok(number)
+        Ok(joined)
     }
 
     /// The rank of a place, once it is known (pre-queue places: after the opening).

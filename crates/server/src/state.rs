@@ -10,7 +10,7 @@ use crate::{
     guard::{JoinLimiter, RouteLimits},
     metrics::Metrics,
     queue::QueueEngine,
-    store::Store,
+    store::{Database, Store},
 };
 
 /// Everything a handler may read.
@@ -31,19 +31,32 @@ struct Inner {
 }
 
 impl AppState {
-    /// Opens the store under `data_dir` (`fairline.sqlite3`), loads the secrets, loads the queue
-    /// and starts admission in the background (on a manual clock, admission steps only when
-    /// [`AppState::advance_clock`] moves the clock).
+    /// Opens the SQLite store under `data_dir` (`fairline.sqlite3`), loads the secrets, loads the
+    /// queue and starts admission in the background (on a manual clock, admission steps only
+    /// when [`AppState::advance_clock`] moves the clock).
     pub async fn start(
         campaign: Campaign,
         data_dir: &Path,
         clock: ServerClock,
         tuning: Tuning,
     ) -> anyhow::Result<Self> {
+        let database = Database::Sqlite(data_dir.join("fairline.sqlite3"));
+        Self::start_on(campaign, data_dir, &database, clock, tuning).await
+    }
+
+    /// As [`AppState::start`], with the state in `database` (secrets still load from, or are
+    /// generated into, `data_dir`).
+    pub async fn start_on(
+        campaign: Campaign,
+        data_dir: &Path,
+        database: &Database,
+        clock: ServerClock,
+        tuning: Tuning,
+    ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
         let clock_is_real_time = clock.manual().is_none();
         let secrets = Secrets::load(data_dir)?;
-        let store = Store::open(&data_dir.join("fairline.sqlite3")).await?;
+        let store = Store::open(database).await?;
         let queue =
             Arc::new(QueueEngine::load(&campaign, store.clone(), clock, tuning.clone()).await?);
         if clock_is_real_time {

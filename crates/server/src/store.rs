@@ -1,26 +1,96 @@
 //! The store boundary: every SQL statement the server runs lives here, behind plain Rust methods,
-//! so a PostgreSQL implementation can later sit behind the same methods.
+//! and runs unchanged on both databases the server supports.
 //!
-//! SQLite in WAL mode with `synchronous = FULL`: a booking acknowledged to a client has reached the
-//! disk. Writes go through a single-connection pool (SQLite has one writer; queueing them here
-//! avoids busy errors), reads through a small pool of their own.
+//! - **SQLite** (the embedded default): WAL mode with `synchronous = FULL`, so a booking
+//!   acknowledged to a client has reached the disk. Writes go through a single-connection pool
+//!   (SQLite has one writer; queueing them here avoids busy errors), reads through a small pool of
+//!   their own.
+//! - **PostgreSQL** (`serve --database postgres://…`): one pool for reads and writes, shared by as
+//!   many server instances as the database serves.
+//!
+//! One implementation serves both, through sqlx's `Any` driver (its connection trait has one
+//! implementation per engine): the SQL is written once in the dialect both engines speak
+//! (`$1` parameters, `ON CONFLICT … DO NOTHING`, `RETURNING`, 64-bit integers), and each engine
+//! has its own migrations (`migrations/sqlite`, `migrations/postgres`) creating the same tables.
+//! The conformance suite (`tests/store_conformance.rs`) runs the same tests against both.
+//!
+//! Every rule that must hold across instances is enforced by the database inside one
+//! transaction, never by a check in one process's memory:
+//!
+//! - **Places (ranks) are unique and gap-free.** The campaign's `queue_meta` row holds the number
+//!   of pre-queue places and of arrivals issued so far; a join increments one of them with a
+//!   single `UPDATE … RETURNING` *in the join transaction*, checks the person holds no ticket, and
+//!   inserts the ticket before committing. A counter row rather than a sequence, because a
+//!   sequence is not transactional: a join that rolls back (the person already held a ticket, a
+//!   lost connection, a crash) would burn its number and leave a gap nobody holds, and with
+//!   several instances caching sequence values ranks would no longer follow arrival order. The
+//!   row lock also makes the person check exact across instances (the same person joining through
+//!   two instances waits for the first join and gets its ticket). The price is that joins of one
+//!   campaign commit one after another; each holds the lock for one short transaction.
+//! - **The opening fixes N** with `UPDATE … WHERE pre_queue_size IS NULL` on that same row, so no
+//!   pre-queue place can be issued after N is fixed, and every instance reads the same N.
+//! - **A booking** claims the idempotency key, claims the admission (`used_at_ms IS NULL AND not
+//!   expired`, by row count), takes capacity (`taken < capacity`, by row count) and inserts the
+//!   booking in one transaction; every check is a conditional write whose row count is checked,
+//!   so concurrent requests through different instances cannot both pass one (PostgreSQL's
+//!   default READ COMMITTED re-evaluates the condition after waiting for the row lock).
+//! - **`admitted_through` never goes backwards** (`UPDATE … WHERE admitted_through < $1`).
 
-use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
+use std::{collections::HashMap, path::Path, time::Duration};
 
-use fairline_core::booking::{Booking, BookingStatus};
-use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    Row, SqlitePool,
+use fairline_core::{
+    booking::{Booking, BookingStatus},
+    wire::QueuePlace,
 };
+use sqlx::{
+    any::{AnyPoolOptions, AnyRow},
+    pool::PoolConnectionMetadata,
+    AnyConnection, AnyPool, Row,
+};
+
+/// Which database a server keeps its state in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An embedded SQLite file (created if missing).
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL server by URL (`postgres://USER@HOST:PORT/DB`), shared by every instance.
+    Postgres(String),
+}
+
+impl Database {
+    /// A PostgreSQL URL as given to `--database`; anything that is not `postgres://…` or
+    /// `postgresql://…` is refused with a message saying so.
+    pub fn postgres_url(text: &str) -> Result<Self, String> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Self::Postgres(text.to_owned()))
+        } else {
+            Err(
+                "expected a PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE); \
+                 without --database the server keeps an SQLite file in --data"
+                    .to_owned(),
+            )
+        }
+    }
+}
+
+/// The engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
 
 /// The database.
 #[derive(Clone)]
 pub struct Store {
-    writer: SqlitePool,
-    reader: SqlitePool,
+    writer: AnyPool,
+    reader: AnyPool,
+    engine: Engine,
 }
 
-/// Queue facts that survive a restart.
+/// Queue facts that survive a restart and are the same from every instance.
 #[derive(Debug, Clone)]
 pub struct QueueMeta {
     /// The draw seed (hex), secret until the opening.
@@ -33,6 +103,8 @@ pub struct QueueMeta {
     pub paused: bool,
     /// Rate set by an operator.
     pub rate_per_s: Option<f64>,
+    /// Places issued after the opening (ranks N .. N + this).
+    pub arrivals_issued: u64,
 }
 
 /// An admission as stored.
@@ -52,6 +124,27 @@ pub struct AdmissionRow {
     pub extensions_used: u32,
     /// When a booking used it.
     pub used_at_ms: Option<i64>,
+}
+
+/// A ticket to store: made by the caller once the join transaction has numbered its place.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// Its id.
+    pub ticket_id: String,
+    /// The signed claims, JSON.
+    pub claims_json: String,
+    /// The signature over them.
+    pub signature: String,
+}
+
+/// What a join came to (`T`: what the caller made beside the stored ticket, e.g. the signed
+/// ticket itself).
+#[derive(Debug, Clone)]
+pub enum Joined<T> {
+    /// A new ticket for a new place.
+    Issued(QueuePlace, T),
+    /// The person already held this ticket: (claims JSON, signature).
+    Held(String, String),
 }
 
 /// A booking to write.
@@ -90,68 +183,113 @@ pub enum BookOutcome {
     AdmissionExpired,
 }
 
+const ADMISSION_COLUMNS: &str =
+    "admission_id, ticket_id, person_key_hash, issued_at_ms, expires_at_ms, extensions_used, used_at_ms";
+
 impl Store {
-    /// Opens (creating if needed) the database at `path` and applies the migrations.
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok(Self { writer, reader })
+    /// Opens `database` and applies its engine's migrations (several instances may do so at
+    /// once: sqlx's migrator holds a database lock while it runs).
+    pub async fn open(database: &Database) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        match database {
+            Database::Sqlite(path) => Self::open_sqlite(path).await,
+            Database::Postgres(url) => Self::connect_postgres(url).await,
+        }
     }
 
-    /// The queue facts for `campaign_id`, created with `new_seed_hex` on first use.
+    async fn open_sqlite(path: &Path) -> Result<Self, sqlx::Error> {
+        let path = path.to_str().ok_or_else(|| {
+            sqlx::Error::Configuration("the SQLite file's path is not UTF-8".into())
+        })?;
+        let encoded = percent_encoding::utf8_percent_encode(path, PATH_ESCAPES);
+        let writer = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|connection, meta| Box::pin(sqlite_pragmas(connection, meta, true)))
+            .connect(&format!("sqlite://{encoded}?mode=rwc"))
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let reader = AnyPoolOptions::new()
+            .max_connections(4)
+            .after_connect(|connection, meta| Box::pin(sqlite_pragmas(connection, meta, false)))
+            .connect(&format!("sqlite://{encoded}?mode=ro"))
+            .await?;
+        Ok(Self {
+            writer,
+            reader,
+            engine: Engine::Sqlite,
+        })
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Self, sqlx::Error> {
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self {
+            writer: pool.clone(),
+            reader: pool,
+            engine: Engine::Postgres,
+        })
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The queue facts for `campaign_id`, created with `new_seed_hex` on first use (the first
+    /// instance to start picks the seed; every other one reads it).
     pub async fn queue_meta(
         &self,
         campaign_id: &str,
         new_seed_hex: &str,
     ) -> Result<QueueMeta, sqlx::Error> {
-        sqlx::query("INSERT OR IGNORE INTO queue_meta (campaign_id, seed_hex) VALUES (?, ?)")
-            .bind(campaign_id)
-            .bind(new_seed_hex)
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            "INSERT INTO queue_meta (campaign_id, seed_hex) VALUES ($1, $2) \
+             ON CONFLICT (campaign_id) DO NOTHING",
+        )
+        .bind(campaign_id)
+        .bind(new_seed_hex)
+        .execute(&self.writer)
+        .await?;
         let row = sqlx::query(
-            "SELECT seed_hex, pre_queue_size, admitted_through, paused, rate_per_s \
-             FROM queue_meta WHERE campaign_id = ?",
+            "SELECT seed_hex, pre_queue_size, admitted_through, paused, rate_per_s, arrivals_issued \
+             FROM queue_meta WHERE campaign_id = $1",
         )
         .bind(campaign_id)
         .fetch_one(&self.writer)
         .await?;
         Ok(QueueMeta {
-            seed_hex: row.get(0),
-            pre_queue_size: row.get::<Option<i64>, _>(1).map(to_u64),
-            admitted_through: to_u64(row.get(2)),
-            paused: row.get::<i64, _>(3) != 0,
-            rate_per_s: row.get(4),
+            seed_hex: row.try_get(0)?,
+            pre_queue_size: row.try_get::<Option<i64>, _>(1)?.map(to_u64),
+            admitted_through: to_u64(row.try_get(2)?),
+            paused: row.try_get::<i64, _>(3)? != 0,
+            rate_per_s: row.try_get(4)?,
+            arrivals_issued: to_u64(row.try_get(5)?),
         })
     }
 
-    /// Fixes N at the opening.
-    pub async fn set_pre_queue_size(
-        &self,
-        campaign_id: &str,
-        size: u64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE queue_meta SET pre_queue_size = ? WHERE campaign_id = ? AND pre_queue_size IS NULL")
-            .bind(to_i64(size))
-            .bind(campaign_id)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+    /// Fixes N at the opening: the number of pre-queue places issued, once (the first call wins;
+    /// later calls, from any instance, change nothing). Returns the stored N.
+    pub async fn open_queue(&self, campaign_id: &str) -> Result<u64, sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(
+            "UPDATE queue_meta SET pre_queue_size = pre_queue_issued \
+             WHERE campaign_id = $1 AND pre_queue_size IS NULL",
+        )
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await?;
+        let size: i64 =
+            sqlx::query_scalar("SELECT pre_queue_size FROM queue_meta WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(to_u64(size))
     }
 
     /// Records admission progress (never backwards).
@@ -160,11 +298,14 @@ impl Store {
         campaign_id: &str,
         admitted_through: u64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE queue_meta SET admitted_through = MAX(admitted_through, ?) WHERE campaign_id = ?")
-            .bind(to_i64(admitted_through))
-            .bind(campaign_id)
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            "UPDATE queue_meta SET admitted_through = $1 \
+             WHERE campaign_id = $2 AND admitted_through < $1",
+        )
+        .bind(to_i64(admitted_through))
+        .bind(campaign_id)
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -175,7 +316,7 @@ impl Store {
         paused: bool,
         rate_per_s: f64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE queue_meta SET paused = ?, rate_per_s = ? WHERE campaign_id = ?")
+        sqlx::query("UPDATE queue_meta SET paused = $1, rate_per_s = $2 WHERE campaign_id = $3")
             .bind(i64::from(paused))
             .bind(rate_per_s)
             .bind(campaign_id)
@@ -184,43 +325,59 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the next block of `size` numbers from counter `name`; returns its first number.
-    /// The block is durable before any number in it is used, so no number is ever issued twice.
-    pub async fn take_block(
+    /// Joins the queue in one transaction: numbers the next place (a pre-queue index before
+    /// the opening, a rank after it), and, unless the person already holds a ticket, stores the
+    /// ticket `make_ticket` makes for that place. Rolled back (the number unused, so no gap)
+    /// when the person holds a ticket or anything fails.
+    pub async fn join<T, E>(
         &self,
         campaign_id: &str,
-        name: &str,
-        size: u64,
-    ) -> Result<u64, sqlx::Error> {
+        person_key_hash: &str,
+        make_ticket: impl FnOnce(QueuePlace) -> Result<(NewTicket, T), E>,
+    ) -> Result<Joined<T>, E>
+    where
+        E: From<sqlx::Error>,
+    {
         let mut tx = self.writer.begin().await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO rank_counters (campaign_id, name, high) VALUES (?, ?, 0)",
+        // Locks the campaign's row until commit: joins of one campaign number one at a time.
+        let row = sqlx::query(
+            "UPDATE queue_meta SET \
+             pre_queue_issued = pre_queue_issued + CASE WHEN pre_queue_size IS NULL THEN 1 ELSE 0 END, \
+             arrivals_issued = arrivals_issued + CASE WHEN pre_queue_size IS NULL THEN 0 ELSE 1 END \
+             WHERE campaign_id = $1 RETURNING pre_queue_size, pre_queue_issued, arrivals_issued",
         )
         .bind(campaign_id)
-        .bind(name)
-        .execute(&mut *tx)
-        .await?;
-        let high: i64 = sqlx::query_scalar(
-            "UPDATE rank_counters SET high = high + ? WHERE campaign_id = ? AND name = ? RETURNING high",
-        )
-        .bind(to_i64(size))
-        .bind(campaign_id)
-        .bind(name)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(held) = held_ticket(&mut tx, campaign_id, person_key_hash).await? {
+            tx.rollback().await?;
+            return Ok(Joined::Held(held.0, held.1));
+        }
+        let place = match row.try_get::<Option<i64>, _>(0)? {
+            None => QueuePlace::PreQueue {
+                index: to_u64(row.try_get(1)?).saturating_sub(1),
+            },
+            Some(size) => QueuePlace::Ranked {
+                rank: fairline_core::draw::rank_after_opening(
+                    to_u64(size),
+                    to_u64(row.try_get(2)?).saturating_sub(1),
+                ),
+            },
+        };
+        let (ticket, made) = make_ticket(place)?;
+        sqlx::query(
+            "INSERT INTO tickets (campaign_id, person_key_hash, ticket_id, claims_json, signature) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(campaign_id)
+        .bind(person_key_hash)
+        .bind(&ticket.ticket_id)
+        .bind(&ticket.claims_json)
+        .bind(&ticket.signature)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(to_u64(high) - size)
-    }
-
-    /// The end of the last block taken from counter `name` (0 if none).
-    pub async fn counter_high(&self, campaign_id: &str, name: &str) -> Result<u64, sqlx::Error> {
-        let high: Option<i64> =
-            sqlx::query_scalar("SELECT high FROM rank_counters WHERE campaign_id = ? AND name = ?")
-                .bind(campaign_id)
-                .bind(name)
-                .fetch_optional(&self.writer)
-                .await?;
-        Ok(high.map(to_u64).unwrap_or(0))
+        Ok(Joined::Issued(place, made))
     }
 
     /// The ticket a person holds: (claims JSON, signature).
@@ -229,40 +386,13 @@ impl Store {
         campaign_id: &str,
         person_key_hash: &str,
     ) -> Result<Option<(String, String)>, sqlx::Error> {
-        let row = sqlx::query("SELECT claims_json, signature FROM tickets WHERE campaign_id = ? AND person_key_hash = ?")
-            .bind(campaign_id)
-            .bind(person_key_hash)
-            .fetch_optional(&self.writer)
-            .await?;
-        Ok(row.map(|row| (row.get(0), row.get(1))))
-    }
-
-    /// Stores a new ticket; false if the person already holds one (the caller re-reads it).
-    pub async fn insert_ticket(
-        &self,
-        campaign_id: &str,
-        person_key_hash: &str,
-        ticket_id: &str,
-        claims_json: &str,
-        signature: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "INSERT INTO tickets (campaign_id, person_key_hash, ticket_id, claims_json, signature) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, person_key_hash) DO NOTHING",
-        )
-        .bind(campaign_id)
-        .bind(person_key_hash)
-        .bind(ticket_id)
-        .bind(claims_json)
-        .bind(signature)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let mut connection = self.writer.acquire().await?;
+        held_ticket(&mut connection, campaign_id, person_key_hash).await
     }
 
     /// How many tickets were issued.
     pub async fn ticket_count(&self, campaign_id: &str) -> Result<u64, sqlx::Error> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE campaign_id = ?")
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE campaign_id = $1")
             .bind(campaign_id)
             .fetch_one(&self.reader)
             .await?;
@@ -274,26 +404,25 @@ impl Store {
         &self,
         ticket_id: &str,
     ) -> Result<Option<AdmissionRow>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT admission_id, ticket_id, person_key_hash, issued_at_ms, expires_at_ms, extensions_used, used_at_ms \
-             FROM admissions WHERE ticket_id = ? ORDER BY issued_at_ms DESC LIMIT 1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {ADMISSION_COLUMNS} FROM admissions WHERE ticket_id = $1 \
+             ORDER BY issued_at_ms DESC LIMIT 1"
+        ))
         .bind(ticket_id)
         .fetch_optional(&self.writer)
         .await?;
-        Ok(row.map(admission_row))
+        row.map(admission_row).transpose()
     }
 
     /// An admission by id.
     pub async fn admission(&self, admission_id: &str) -> Result<Option<AdmissionRow>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT admission_id, ticket_id, person_key_hash, issued_at_ms, expires_at_ms, extensions_used, used_at_ms \
-             FROM admissions WHERE admission_id = ?",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {ADMISSION_COLUMNS} FROM admissions WHERE admission_id = $1"
+        ))
         .bind(admission_id)
         .fetch_optional(&self.writer)
         .await?;
-        Ok(row.map(admission_row))
+        row.map(admission_row).transpose()
     }
 
     /// Stores a new admission.
@@ -304,7 +433,7 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO admissions (admission_id, campaign_id, ticket_id, person_key_hash, issued_at_ms, expires_at_ms) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&row.admission_id)
         .bind(campaign_id)
@@ -326,8 +455,8 @@ impl Store {
         max_extensions: u32,
     ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "UPDATE admissions SET expires_at_ms = ?, extensions_used = extensions_used + 1 \
-             WHERE admission_id = ? AND used_at_ms IS NULL AND expires_at_ms > ? AND extensions_used < ?",
+            "UPDATE admissions SET expires_at_ms = $1, extensions_used = extensions_used + 1 \
+             WHERE admission_id = $2 AND used_at_ms IS NULL AND expires_at_ms > $3 AND extensions_used < $4",
         )
         .bind(new_expiry_ms)
         .bind(admission_id)
@@ -345,7 +474,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<u64, sqlx::Error> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM admissions WHERE campaign_id = ? AND used_at_ms IS NULL AND expires_at_ms > ?",
+            "SELECT COUNT(*) FROM admissions WHERE campaign_id = $1 AND used_at_ms IS NULL AND expires_at_ms > $2",
         )
         .bind(campaign_id)
         .bind(now_ms)
@@ -363,7 +492,8 @@ impl Store {
         until_ms: i64,
     ) -> Result<HashMap<i64, u32>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT starts_at_ms, taken FROM slots WHERE campaign_id = ? AND site_id = ? AND starts_at_ms >= ? AND starts_at_ms < ?",
+            "SELECT starts_at_ms, taken FROM slots \
+             WHERE campaign_id = $1 AND site_id = $2 AND starts_at_ms >= $3 AND starts_at_ms < $4",
         )
         .bind(campaign_id)
         .bind(site_id)
@@ -371,56 +501,40 @@ impl Store {
         .bind(until_ms)
         .fetch_all(&self.reader)
         .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| {
-                (
-                    row.get::<i64, _>(0),
-                    u32::try_from(row.get::<i64, _>(1)).unwrap_or(0),
-                )
+                let taken = u32::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0);
+                Ok((row.try_get::<i64, _>(0)?, taken))
             })
-            .collect())
+            .collect()
     }
 
-    /// Writes a booking in one transaction: idempotency claimed, admission checked and marked
-    /// used, capacity taken, booking stored — all or nothing.
+    /// Writes a booking in one transaction: admission claimed (unused, unexpired), capacity
+    /// taken, booking stored under its idempotency key — all or nothing. A retry of a done
+    /// request (even one racing the first through another instance) gets the first booking.
     pub async fn book(&self, new: &NewBooking) -> Result<BookOutcome, sqlx::Error> {
+        if let Some(done) = self.replay(new).await? {
+            return Ok(done);
+        }
         let booking = &new.booking;
         let mut tx = self.writer.begin().await?;
-        let previous =
-            sqlx::query("SELECT request_hash, reference FROM bookings WHERE idempotency_key = ?")
-                .bind(&new.idempotency_key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(previous) = previous {
-            let request_hash: String = previous.get(0);
-            let reference: String = previous.get(1);
+        // Claims the admission; a concurrent claim waits for this row and then finds it used.
+        let claimed = sqlx::query(
+            "UPDATE admissions SET used_at_ms = $1 \
+             WHERE admission_id = $2 AND used_at_ms IS NULL AND expires_at_ms > $1",
+        )
+        .bind(new.now_ms)
+        .bind(&booking.admission_id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
             tx.rollback().await?;
-            if request_hash != new.request_hash {
-                return Ok(BookOutcome::KeyReused);
-            }
-            return Ok(match self.booking(&reference).await? {
-                Some(found) => BookOutcome::Replayed(found),
-                None => BookOutcome::KeyReused,
-            });
-        }
-        let admission =
-            sqlx::query("SELECT used_at_ms, expires_at_ms FROM admissions WHERE admission_id = ?")
-                .bind(&booking.admission_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(admission) = admission else {
-            return Ok(BookOutcome::AdmissionUnknown);
-        };
-        if admission.get::<Option<i64>, _>(0).is_some() {
-            return Ok(BookOutcome::AdmissionUsed);
-        }
-        if admission.get::<i64, _>(1) <= new.now_ms {
-            return Ok(BookOutcome::AdmissionExpired);
+            return self.unclaimable(new).await;
         }
         let starts_ms = fairline_core::wire::unix_ms(booking.starts_at);
         sqlx::query(
-            "INSERT OR IGNORE INTO slots (campaign_id, site_id, starts_at_ms, capacity, taken) VALUES (?, ?, ?, ?, 0)",
+            "INSERT INTO slots (campaign_id, site_id, starts_at_ms, capacity, taken) VALUES ($1, $2, $3, $4, 0) \
+             ON CONFLICT (campaign_id, site_id, starts_at_ms) DO NOTHING",
         )
         .bind(&booking.campaign_id)
         .bind(&booking.site_id)
@@ -429,7 +543,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let taken = sqlx::query(
-            "UPDATE slots SET taken = taken + 1 WHERE campaign_id = ? AND site_id = ? AND starts_at_ms = ? AND taken < capacity",
+            "UPDATE slots SET taken = taken + 1 \
+             WHERE campaign_id = $1 AND site_id = $2 AND starts_at_ms = $3 AND taken < capacity",
         )
         .bind(&booking.campaign_id)
         .bind(&booking.site_id)
@@ -437,18 +552,13 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if taken.rows_affected() != 1 {
+            tx.rollback().await?;
             return Ok(BookOutcome::SlotFull);
         }
-        sqlx::query(
-            "UPDATE admissions SET used_at_ms = ? WHERE admission_id = ? AND used_at_ms IS NULL",
-        )
-        .bind(new.now_ms)
-        .bind(&booking.admission_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO bookings (reference, campaign_id, site_id, starts_at_ms, ends_at_ms, admission_id, person_key_hash, \
-             status, created_at_ms, idempotency_key, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             status, created_at_ms, idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (idempotency_key) DO NOTHING",
         )
         .bind(&booking.reference)
         .bind(&booking.campaign_id)
@@ -463,39 +573,80 @@ impl Store {
         .bind(&new.request_hash)
         .execute(&mut *tx)
         .await?;
+        if inserted.rows_affected() != 1 {
+            // The key was taken meanwhile by a request with another admission.
+            tx.rollback().await?;
+            return Ok(self.replay(new).await?.unwrap_or(BookOutcome::KeyReused));
+        }
         tx.commit().await?;
         Ok(BookOutcome::Created(booking.clone()))
+    }
+
+    /// The outcome for a request whose idempotency key is already used, if it is.
+    async fn replay(&self, new: &NewBooking) -> Result<Option<BookOutcome>, sqlx::Error> {
+        let previous =
+            sqlx::query("SELECT request_hash, reference FROM bookings WHERE idempotency_key = $1")
+                .bind(&new.idempotency_key)
+                .fetch_optional(&self.writer)
+                .await?;
+        let Some(previous) = previous else {
+            return Ok(None);
+        };
+        if previous.try_get::<String, _>(0)? != new.request_hash {
+            return Ok(Some(BookOutcome::KeyReused));
+        }
+        let reference: String = previous.try_get(1)?;
+        Ok(Some(match self.booking(&reference).await? {
+            Some(found) => BookOutcome::Replayed(found),
+            None => BookOutcome::KeyReused,
+        }))
+    }
+
+    /// Why an admission could not be claimed (read after the claim failed): a concurrent
+    /// identical request may have used it, which is a replay.
+    async fn unclaimable(&self, new: &NewBooking) -> Result<BookOutcome, sqlx::Error> {
+        if let Some(done) = self.replay(new).await? {
+            return Ok(done);
+        }
+        Ok(match self.admission(&new.booking.admission_id).await? {
+            None => BookOutcome::AdmissionUnknown,
+            Some(admission) if admission.used_at_ms.is_some() => BookOutcome::AdmissionUsed,
+            Some(_) => BookOutcome::AdmissionExpired,
+        })
     }
 
     /// A booking by reference.
     pub async fn booking(&self, reference: &str) -> Result<Option<Booking>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT reference, campaign_id, site_id, starts_at_ms, ends_at_ms, admission_id, status, created_at_ms \
-             FROM bookings WHERE reference = ?",
+             FROM bookings WHERE reference = $1",
         )
         .bind(reference)
         .fetch_optional(&self.writer)
         .await?;
-        Ok(row.map(|row| Booking {
-            reference: row.get(0),
-            campaign_id: row.get(1),
-            site_id: row.get(2),
-            starts_at: from_ms(row.get(3)),
-            ends_at: from_ms(row.get(4)),
-            admission_id: row.get(5),
-            status: if row.get::<String, _>(6) == "cancelled" {
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Booking {
+            reference: row.try_get(0)?,
+            campaign_id: row.try_get(1)?,
+            site_id: row.try_get(2)?,
+            starts_at: from_ms(row.try_get(3)?),
+            ends_at: from_ms(row.try_get(4)?),
+            admission_id: row.try_get(5)?,
+            status: if row.try_get::<String, _>(6)? == "cancelled" {
                 BookingStatus::Cancelled
             } else {
                 BookingStatus::Confirmed
             },
-            created_at: from_ms(row.get(7)),
+            created_at: from_ms(row.try_get(7)?),
         }))
     }
 
-    /// Every booking of a campaign (for operators and tests).
+    /// Confirmed bookings of a campaign (for operators and tests).
     pub async fn booking_count(&self, campaign_id: &str) -> Result<u64, sqlx::Error> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM bookings WHERE campaign_id = ? AND status = 'confirmed'",
+            "SELECT COUNT(*) FROM bookings WHERE campaign_id = $1 AND status = 'confirmed'",
         )
         .bind(campaign_id)
         .fetch_one(&self.reader)
@@ -507,7 +658,7 @@ impl Store {
     pub async fn cancel(&self, reference: &str) -> Result<bool, sqlx::Error> {
         let mut tx = self.writer.begin().await?;
         let row = sqlx::query(
-            "UPDATE bookings SET status = 'cancelled' WHERE reference = ? AND status = 'confirmed' \
+            "UPDATE bookings SET status = 'cancelled' WHERE reference = $1 AND status = 'confirmed' \
              RETURNING campaign_id, site_id, starts_at_ms",
         )
         .bind(reference)
@@ -516,27 +667,72 @@ impl Store {
         let Some(row) = row else {
             return Ok(false);
         };
-        sqlx::query("UPDATE slots SET taken = taken - 1 WHERE campaign_id = ? AND site_id = ? AND starts_at_ms = ? AND taken > 0")
-            .bind(row.get::<String, _>(0))
-            .bind(row.get::<String, _>(1))
-            .bind(row.get::<i64, _>(2))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE slots SET taken = taken - 1 \
+             WHERE campaign_id = $1 AND site_id = $2 AND starts_at_ms = $3 AND taken > 0",
+        )
+        .bind(row.try_get::<String, _>(0)?)
+        .bind(row.try_get::<String, _>(1)?)
+        .bind(row.try_get::<i64, _>(2)?)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 }
 
-fn admission_row(row: sqlx::sqlite::SqliteRow) -> AdmissionRow {
-    AdmissionRow {
-        admission_id: row.get(0),
-        ticket_id: row.get(1),
-        person_key_hash: row.get(2),
-        issued_at_ms: row.get(3),
-        expires_at_ms: row.get(4),
-        extensions_used: u32::try_from(row.get::<i64, _>(5)).unwrap_or(u32::MAX),
-        used_at_ms: row.get(6),
+/// Characters escaped in the SQLite file's path inside its URL.
+const PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b'%')
+    .add(b'?')
+    .add(b'#')
+    .add(b' ');
+
+/// Per-connection settings of the SQLite store (WAL is a property of the file: the writer sets it).
+async fn sqlite_pragmas(
+    connection: &mut AnyConnection,
+    _: PoolConnectionMetadata,
+    writer: bool,
+) -> Result<(), sqlx::Error> {
+    let wal = ["PRAGMA journal_mode = WAL"];
+    let always = [
+        "PRAGMA synchronous = FULL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 10000",
+    ];
+    let first: &[&str] = if writer { &wal } else { &[] };
+    for pragma in first.iter().chain(always.iter()) {
+        sqlx::query(pragma).execute(&mut *connection).await?;
     }
+    Ok(())
+}
+
+async fn held_ticket(
+    connection: &mut AnyConnection,
+    campaign_id: &str,
+    person_key_hash: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT claims_json, signature FROM tickets WHERE campaign_id = $1 AND person_key_hash = $2",
+    )
+    .bind(campaign_id)
+    .bind(person_key_hash)
+    .fetch_optional(&mut *connection)
+    .await?;
+    row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .transpose()
+}
+
+fn admission_row(row: AnyRow) -> Result<AdmissionRow, sqlx::Error> {
+    Ok(AdmissionRow {
+        admission_id: row.try_get(0)?,
+        ticket_id: row.try_get(1)?,
+        person_key_hash: row.try_get(2)?,
+        issued_at_ms: row.try_get(3)?,
+        expires_at_ms: row.try_get(4)?,
+        extensions_used: u32::try_from(row.try_get::<i64, _>(5)?).unwrap_or(u32::MAX),
+        used_at_ms: row.try_get(6)?,
+    })
 }
 
 fn status_text(status: BookingStatus) -> &'static str {

@@ -25,7 +25,7 @@ use crate::{
     identity::{new_id, person_key_hash},
     metrics::Metrics,
     queue::QueueEngine,
-    store::AdmissionRow,
+    store::{AdmissionRow, Joined, NewTicket},
     AppState,
 };
 
@@ -60,41 +60,39 @@ pub async fn join(
             rejoined: true,
         }));
     }
-    let place = queue.issue_place().await?;
     let keyring = &state.secrets().keyring;
-    let ticket = keyring.sign(TicketClaims {
-        key_id: keyring.signing_key_id().to_owned(),
-        ticket_id: new_id(),
-        campaign_id: campaign.id.clone(),
-        person_key_hash: person_hash.clone(),
-        issued_at: queue.now(),
-        place,
-    });
-    let claims_json = serde_json::to_string(&ticket.claims).map_err(AppError::internal)?;
-    let inserted = state
-        .store()
-        .insert_ticket(
-            &campaign.id,
-            &person_hash,
-            &ticket.claims.ticket_id,
-            &claims_json,
-            &ticket.signature,
-        )
+    let joined = queue
+        .join(&person_hash, |place| {
+            let ticket = keyring.sign(TicketClaims {
+                key_id: keyring.signing_key_id().to_owned(),
+                ticket_id: new_id(),
+                campaign_id: campaign.id.clone(),
+                person_key_hash: person_hash.clone(),
+                issued_at: queue.now(),
+                place,
+            });
+            let stored = NewTicket {
+                ticket_id: ticket.claims.ticket_id.clone(),
+                claims_json: serde_json::to_string(&ticket.claims).map_err(AppError::internal)?,
+                signature: ticket.signature.clone(),
+            };
+            Ok::<_, AppError>((stored, ticket))
+        })
         .await?;
-    if !inserted {
-        // The same person joined twice at once: the first ticket stands (this place is a gap).
-        let ticket = stored_ticket(&state, &campaign.id, &person_hash)
-            .await?
-            .ok_or_else(|| AppError::internal("ticket vanished after a conflicting insert"))?;
-        return Ok(Json(JoinResponse {
-            ticket,
-            rejoined: true,
-        }));
-    }
-    Metrics::bump(&state.metrics().joins);
+    let ticket = match joined {
+        Joined::Issued(_, ticket) => {
+            Metrics::bump(&state.metrics().joins);
+            return Ok(Json(JoinResponse {
+                ticket,
+                rejoined: false,
+            }));
+        }
+        // The same person joined at the same time (perhaps through another instance).
+        Joined::Held(claims_json, signature) => parse_ticket(&claims_json, signature)?,
+    };
     Ok(Json(JoinResponse {
         ticket,
-        rejoined: false,
+        rejoined: true,
     }))
 }
 
@@ -107,8 +105,12 @@ async fn stored_ticket(
     else {
         return Ok(None);
     };
-    let claims = serde_json::from_str(&claims_json).map_err(AppError::internal)?;
-    Ok(Some(Signed { claims, signature }))
+    parse_ticket(&claims_json, signature).map(Some)
+}
+
+fn parse_ticket(claims_json: &str, signature: String) -> Result<Signed<TicketClaims>, AppError> {
+    let claims = serde_json::from_str(claims_json).map_err(AppError::internal)?;
+    Ok(Signed { claims, signature })
 }
 
 /// `GET …/queue/state`: one document for everyone, cacheable for a second or two, with an ETag.

@@ -1,7 +1,10 @@
-//! The test harness: `spawn_app()` starts the real router with a real SQLite file on
+//! The test harness: `spawn_app()` starts the real router with a real SQLite file (or, with
+//! [`AppOptions::database`], a PostgreSQL database from [`postgres::TestPostgres`]) on
 //! 127.0.0.1:0 and gives a client that talks to it over HTTP, as the widget does. The server
 //! runs on a manual clock: time passes only when a test calls [`TestApp::advance`].
 #![allow(dead_code)]
+
+pub mod postgres;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -12,7 +15,7 @@ use fairline_core::{
     token,
     wire::{AdmitRequest, AdmitResponse, JoinResponse, QueueState},
 };
-use fairline_server::{clock::ManualClock, config::Tuning, AppState};
+use fairline_server::{clock::ManualClock, config::Tuning, store::Database, AppState};
 use time::{macros::datetime, OffsetDateTime};
 
 /// The shipped Korean campaign.
@@ -47,6 +50,10 @@ pub struct AppOptions {
     pub tuning: Tuning,
     /// A built widget folder to serve beside the API (`serve --static DIR`).
     pub static_dir: Option<PathBuf>,
+    /// Where the state lives (`serve --database URL`); an SQLite file in the data folder if None.
+    pub database: Option<Database>,
+    /// A folder of secrets shared with other instances; the app's own data folder if None.
+    pub secrets_dir: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -56,6 +63,8 @@ impl Default for AppOptions {
             at: DURING_OPENING,
             tuning: test_tuning(),
             static_dir: None,
+            database: None,
+            secrets_dir: None,
         }
     }
 }
@@ -81,9 +90,13 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let campaign = Campaign::from_toml_str(&options.campaign).expect("test campaign parses");
     let data = tempfile::tempdir().unwrap();
-    let state = AppState::start(
+    let database = options
+        .database
+        .unwrap_or_else(|| Database::Sqlite(data.path().join("fairline.sqlite3")));
+    let state = AppState::start_on(
         campaign,
-        data.path(),
+        options.secrets_dir.as_deref().unwrap_or(data.path()),
+        &database,
         ManualClock::new(options.at).into(),
         options.tuning,
     )

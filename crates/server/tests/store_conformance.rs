@@ -1,0 +1,420 @@
+//! The store conformance suite: one list of cases, each an async fn taking a fresh [`Store`],
+//! run against SQLite (a file in a temporary folder) and against PostgreSQL (a throwaway server
+//! on loopback, one fresh database per case). Both engines must give the same answers: places
+//! unique and gap-free under concurrent joins, one ticket per person, capacity, idempotency and
+//! admission use enforced in one transaction, `admitted_through` never backwards.
+
+mod common;
+
+use std::{future::Future, pin::Pin, sync::Arc};
+
+use common::postgres::TestPostgres;
+use fairline_core::{
+    booking::{Booking, BookingStatus},
+    wire::{unix_ms, QueuePlace},
+};
+use fairline_server::store::{
+    AdmissionRow, BookOutcome, Database, Joined, NewBooking, NewTicket, Store,
+};
+use futures::future::join_all;
+use time::{macros::datetime, OffsetDateTime};
+
+type CaseFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+type Case = (&'static str, fn(Store) -> CaseFuture);
+
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        &[$((stringify!($case), |store| Box::pin($case(store)) as CaseFuture)),*]
+    };
+}
+
+/// Every case, run once per engine.
+const CASES: &[Case] = cases![
+    the_first_seed_stays,
+    joins_number_places_gap_free_and_once_per_person,
+    concurrent_joins_get_distinct_gap_free_places,
+    a_failed_join_leaves_no_gap,
+    admitted_through_never_goes_backwards,
+    controls_are_kept,
+    admissions_extend_lapse_and_count,
+    capacity_holds_under_concurrent_bookings,
+    retries_replay_and_a_reused_key_is_refused,
+    concurrent_identical_requests_book_once,
+    an_admission_books_once_and_must_be_live,
+    cancelling_gives_the_place_back,
+];
+
+#[tokio::test]
+async fn sqlite_store_conforms() {
+    let folder = tempfile::tempdir().unwrap();
+    run_cases("SQLite", |name| {
+        let path = folder.path().join(format!("{name}.sqlite3"));
+        async move { Database::Sqlite(path) }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_store_conforms() {
+    let server = Arc::new(TestPostgres::start_or_fail());
+    eprintln!("PostgreSQL ready in {:?}", server.startup);
+    run_cases("PostgreSQL", |name| {
+        let server = Arc::clone(&server);
+        async move { Database::Postgres(server.create_database(name).await) }
+    })
+    .await;
+}
+
+/// Runs every case on a fresh database from `database`, then fails naming every case that did.
+async fn run_cases<F, Fut>(engine: &str, database: F)
+where
+    F: Fn(&'static str) -> Fut,
+    Fut: Future<Output = Database>,
+{
+    let mut failed = Vec::new();
+    for &(name, case) in CASES {
+        let store = Store::open(&database(name).await)
+            .await
+            .unwrap_or_else(|e| panic!("{engine}: open a store for {name}: {e}"));
+        if tokio::spawn(case(store)).await.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(failed.is_empty(), "{engine} store fails: {failed:?}");
+}
+
+const CAMPAIGN: &str = "conformance";
+const NOW_MS: i64 = 1_626_000_000_000;
+const SLOT: OffsetDateTime = datetime!(2021-07-26 09:00 +09:00);
+
+async fn store_with_queue(store: &Store) {
+    store.queue_meta(CAMPAIGN, &"ab".repeat(32)).await.unwrap();
+}
+
+/// Joins `person`; the place if a new ticket was issued, None if they held one.
+async fn join(store: &Store, person: &str) -> Option<QueuePlace> {
+    let joined = store
+        .join(CAMPAIGN, person, |place| {
+            Ok::<_, sqlx::Error>((ticket(person, place), place))
+        })
+        .await
+        .unwrap();
+    match joined {
+        Joined::Issued(place, made) => {
+            assert_eq!(place, made);
+            Some(place)
+        }
+        Joined::Held(claims, signature) => {
+            assert!(claims.starts_with(person) && signature == format!("sig-{person}"));
+            None
+        }
+    }
+}
+
+fn ticket(person: &str, place: QueuePlace) -> NewTicket {
+    NewTicket {
+        ticket_id: format!("ticket-{person}"),
+        claims_json: format!("{person} {place:?}"),
+        signature: format!("sig-{person}"),
+    }
+}
+
+fn ranks(places: &[QueuePlace]) -> Vec<u64> {
+    let mut numbers: Vec<u64> = places
+        .iter()
+        .map(|place| match place {
+            QueuePlace::PreQueue { index } => *index,
+            QueuePlace::Ranked { rank } => *rank,
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers
+}
+
+async fn the_first_seed_stays(store: Store) {
+    let first = store.queue_meta(CAMPAIGN, &"01".repeat(32)).await.unwrap();
+    let again = store.queue_meta(CAMPAIGN, &"02".repeat(32)).await.unwrap();
+    assert_eq!(first.seed_hex, "01".repeat(32));
+    assert_eq!(again.seed_hex, first.seed_hex);
+    assert_eq!(again.pre_queue_size, None);
+    assert_eq!((again.admitted_through, again.arrivals_issued), (0, 0));
+}
+
+async fn joins_number_places_gap_free_and_once_per_person(store: Store) {
+    store_with_queue(&store).await;
+    for (n, person) in ["a", "b", "c"].into_iter().enumerate() {
+        let index = u64::try_from(n).unwrap();
+        assert_eq!(
+            join(&store, person).await,
+            Some(QueuePlace::PreQueue { index })
+        );
+    }
+    assert_eq!(join(&store, "a").await, None);
+    assert_eq!(store.open_queue(CAMPAIGN).await.unwrap(), 3);
+    assert_eq!(
+        store.open_queue(CAMPAIGN).await.unwrap(),
+        3,
+        "N is fixed once"
+    );
+    assert_eq!(join(&store, "b").await, None);
+    assert_eq!(
+        join(&store, "d").await,
+        Some(QueuePlace::Ranked { rank: 3 })
+    );
+    assert_eq!(
+        join(&store, "e").await,
+        Some(QueuePlace::Ranked { rank: 4 })
+    );
+    assert_eq!(join(&store, "d").await, None);
+    assert_eq!(store.ticket_count(CAMPAIGN).await.unwrap(), 5);
+    let meta = store.queue_meta(CAMPAIGN, "ignored").await.unwrap();
+    assert_eq!((meta.pre_queue_size, meta.arrivals_issued), (Some(3), 2));
+    let (claims, _) = store.ticket_of(CAMPAIGN, "d").await.unwrap().unwrap();
+    assert_eq!(claims, "d Ranked { rank: 3 }");
+}
+
+async fn concurrent_joins_get_distinct_gap_free_places(store: Store) {
+    store_with_queue(&store).await;
+    // 60 joins by 40 people, some twice at once, half before the opening and half after.
+    let people: Vec<String> = (0..60).map(|n| format!("p{}", n % 40)).collect();
+    let before = join_all(people[..30].iter().map(|p| join(&store, p))).await;
+    let size = store.open_queue(CAMPAIGN).await.unwrap();
+    let after = join_all(people[30..].iter().map(|p| join(&store, p))).await;
+    let pre: Vec<QueuePlace> = before.into_iter().flatten().collect();
+    let ranked: Vec<QueuePlace> = after.into_iter().flatten().collect();
+    assert_eq!(u64::try_from(pre.len()).unwrap(), size);
+    assert_eq!(ranks(&pre), (0..size).collect::<Vec<_>>());
+    assert!(ranked
+        .iter()
+        .all(|place| matches!(place, QueuePlace::Ranked { .. })));
+    assert_eq!(ranks(&ranked), (size..40).collect::<Vec<_>>());
+    assert_eq!(store.ticket_count(CAMPAIGN).await.unwrap(), 40);
+}
+
+async fn a_failed_join_leaves_no_gap(store: Store) {
+    store_with_queue(&store).await;
+    store.open_queue(CAMPAIGN).await.unwrap();
+    let failed = store
+        .join(CAMPAIGN, "a", |_| {
+            Err::<(NewTicket, ()), _>(sqlx::Error::Protocol("no".into()))
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(store.ticket_of(CAMPAIGN, "a").await.unwrap(), None);
+    assert_eq!(
+        join(&store, "a").await,
+        Some(QueuePlace::Ranked { rank: 0 })
+    );
+}
+
+async fn admitted_through_never_goes_backwards(store: Store) {
+    store_with_queue(&store).await;
+    store.save_admitted_through(CAMPAIGN, 10).await.unwrap();
+    store.save_admitted_through(CAMPAIGN, 4).await.unwrap();
+    let meta = store.queue_meta(CAMPAIGN, "ignored").await.unwrap();
+    assert_eq!(meta.admitted_through, 10);
+    store.save_admitted_through(CAMPAIGN, 12).await.unwrap();
+    let meta = store.queue_meta(CAMPAIGN, "ignored").await.unwrap();
+    assert_eq!(meta.admitted_through, 12);
+}
+
+async fn controls_are_kept(store: Store) {
+    store_with_queue(&store).await;
+    store.save_controls(CAMPAIGN, true, 2.5).await.unwrap();
+    let meta = store.queue_meta(CAMPAIGN, "ignored").await.unwrap();
+    assert!(meta.paused);
+    assert_eq!(meta.rate_per_s, Some(2.5));
+}
+
+fn admission(id: &str, issued_at_ms: i64) -> AdmissionRow {
+    AdmissionRow {
+        admission_id: id.into(),
+        ticket_id: format!("ticket-{id}"),
+        person_key_hash: format!("person-{id}"),
+        issued_at_ms,
+        expires_at_ms: issued_at_ms + 60_000,
+        extensions_used: 0,
+        used_at_ms: None,
+    }
+}
+
+async fn admit(store: &Store, id: &str) {
+    store
+        .insert_admission(CAMPAIGN, &admission(id, NOW_MS))
+        .await
+        .unwrap();
+}
+
+async fn admissions_extend_lapse_and_count(store: Store) {
+    admit(&store, "a").await;
+    admit(&store, "b").await;
+    let mut newer = admission("a2", NOW_MS + 5);
+    newer.ticket_id = "ticket-a".into();
+    store.insert_admission(CAMPAIGN, &newer).await.unwrap();
+    let newest = store
+        .admission_of_ticket("ticket-a")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(newest.admission_id, "a2");
+    assert_eq!(store.active_admissions(CAMPAIGN, NOW_MS).await.unwrap(), 3);
+    assert!(store
+        .extend_admission("a", NOW_MS, NOW_MS + 120_000, 1)
+        .await
+        .unwrap());
+    assert!(!store
+        .extend_admission("a", NOW_MS, NOW_MS + 180_000, 1)
+        .await
+        .unwrap());
+    let a = store.admission("a").await.unwrap().unwrap();
+    assert_eq!((a.expires_at_ms, a.extensions_used), (NOW_MS + 120_000, 1));
+    let lapsed = NOW_MS + 60_000;
+    assert!(!store
+        .extend_admission("b", lapsed, lapsed + 60_000, 5)
+        .await
+        .unwrap());
+    // "a" (extended) and "a2" (issued later) are still live; "b" lapsed.
+    assert_eq!(store.active_admissions(CAMPAIGN, lapsed).await.unwrap(), 2);
+    assert!(store.admission("nobody").await.unwrap().is_none());
+}
+
+fn booking_for(admission_id: &str, key: &str, capacity: u32) -> NewBooking {
+    NewBooking {
+        booking: Booking {
+            reference: format!("FL-{key}"),
+            campaign_id: CAMPAIGN.into(),
+            site_id: "site".into(),
+            starts_at: SLOT,
+            ends_at: SLOT + time::Duration::minutes(30),
+            admission_id: admission_id.into(),
+            status: BookingStatus::Confirmed,
+            created_at: SLOT - time::Duration::days(14),
+        },
+        person_key_hash: format!("person-{admission_id}"),
+        capacity,
+        idempotency_key: key.into(),
+        request_hash: format!("hash-{admission_id}"),
+        now_ms: NOW_MS + 1_000,
+    }
+}
+
+async fn taken(store: &Store) -> u32 {
+    let starts = unix_ms(SLOT);
+    let taken = store
+        .taken_by_slot(CAMPAIGN, "site", starts, starts + 1)
+        .await
+        .unwrap();
+    taken.get(&starts).copied().unwrap_or(0)
+}
+
+/// How many outcomes were [created, replayed, slot full].
+fn tally(outcomes: &[Result<BookOutcome, sqlx::Error>]) -> [usize; 3] {
+    let mut counts = [0; 3];
+    for outcome in outcomes {
+        match outcome {
+            Ok(BookOutcome::Created(_)) => counts[0] += 1,
+            Ok(BookOutcome::Replayed(_)) => counts[1] += 1,
+            Ok(BookOutcome::SlotFull) => counts[2] += 1,
+            _ => {}
+        }
+    }
+    counts
+}
+
+async fn capacity_holds_under_concurrent_bookings(store: Store) {
+    let ids: Vec<String> = (0..20).map(|n| format!("adm{n}")).collect();
+    for id in &ids {
+        admit(&store, id).await;
+    }
+    let requests: Vec<NewBooking> = ids
+        .iter()
+        .map(|id| booking_for(id, &format!("key-{id}"), 5))
+        .collect();
+    let outcomes = join_all(requests.iter().map(|request| store.book(request))).await;
+    assert_eq!(tally(&outcomes), [5, 0, 15], "{outcomes:?}");
+    assert_eq!(taken(&store).await, 5);
+    assert_eq!(store.booking_count(CAMPAIGN).await.unwrap(), 5);
+    // A refused booking left its admission unused.
+    assert_eq!(store.active_admissions(CAMPAIGN, NOW_MS).await.unwrap(), 15);
+}
+
+async fn retries_replay_and_a_reused_key_is_refused(store: Store) {
+    admit(&store, "a").await;
+    admit(&store, "b").await;
+    let first = booking_for("a", "key", 10);
+    let Ok(BookOutcome::Created(created)) = store.book(&first).await else {
+        panic!("first booking not created");
+    };
+    let Ok(BookOutcome::Replayed(replayed)) = store.book(&first).await else {
+        panic!("retry not replayed");
+    };
+    assert_eq!(replayed, created);
+    assert_eq!(
+        store.booking(&created.reference).await.unwrap(),
+        Some(created)
+    );
+    let mut other_body = booking_for("a", "key", 10);
+    other_body.request_hash = "another body".into();
+    assert!(matches!(
+        store.book(&other_body).await,
+        Ok(BookOutcome::KeyReused)
+    ));
+    let other_admission_same_key = booking_for("b", "key", 10);
+    assert!(matches!(
+        store.book(&other_admission_same_key).await,
+        Ok(BookOutcome::KeyReused)
+    ));
+    assert_eq!(taken(&store).await, 1);
+    assert_eq!(store.booking_count(CAMPAIGN).await.unwrap(), 1);
+}
+
+async fn concurrent_identical_requests_book_once(store: Store) {
+    admit(&store, "a").await;
+    let request = booking_for("a", "key", 10);
+    let outcomes = join_all((0..10).map(|_| store.book(&request))).await;
+    assert_eq!(tally(&outcomes), [1, 9, 0], "{outcomes:?}");
+    assert_eq!(taken(&store).await, 1);
+}
+
+async fn an_admission_books_once_and_must_be_live(store: Store) {
+    admit(&store, "a").await;
+    admit(&store, "late").await;
+    assert!(matches!(
+        store.book(&booking_for("a", "k1", 10)).await,
+        Ok(BookOutcome::Created(_))
+    ));
+    assert!(matches!(
+        store.book(&booking_for("a", "k2", 10)).await,
+        Ok(BookOutcome::AdmissionUsed)
+    ));
+    assert!(matches!(
+        store.book(&booking_for("nobody", "k3", 10)).await,
+        Ok(BookOutcome::AdmissionUnknown)
+    ));
+    let mut late = booking_for("late", "k4", 10);
+    late.now_ms = NOW_MS + 60_000;
+    assert!(matches!(
+        store.book(&late).await,
+        Ok(BookOutcome::AdmissionExpired)
+    ));
+    assert_eq!(taken(&store).await, 1);
+}
+
+async fn cancelling_gives_the_place_back(store: Store) {
+    admit(&store, "a").await;
+    let Ok(BookOutcome::Created(booking)) = store.book(&booking_for("a", "key", 1)).await else {
+        panic!("not created");
+    };
+    assert_eq!(taken(&store).await, 1);
+    assert!(store.cancel(&booking.reference).await.unwrap());
+    assert!(!store.cancel(&booking.reference).await.unwrap());
+    assert_eq!(taken(&store).await, 0);
+    let cancelled = store.booking(&booking.reference).await.unwrap().unwrap();
+    assert_eq!(cancelled.status, BookingStatus::Cancelled);
+    assert_eq!(store.booking_count(CAMPAIGN).await.unwrap(), 0);
+    admit(&store, "b").await;
+    assert!(matches!(
+        store.book(&booking_for("b", "key-b", 1)).await,
+        Ok(BookOutcome::Created(_))
+    ));
+}
