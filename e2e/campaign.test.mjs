@@ -28,7 +28,7 @@ test('the widget shows the campaign name and opening time with no accessibility 
   await widget.openingTime().waitFor({ timeout: 15_000 });
   const heading = widget.campaignHeading();
   assert.equal(await heading.textContent(), 'COVID-19 vaccination pre-booking (July 2021)');
-  assert.match(await widget.openingTime().textContent(), /2021-07-12 20:00 \(UTC\+09:00\)/);
+  assert.match(await widget.openingTime().textContent(), /Mon 12 July 2021, 20:00 \(UTC\+9\)/);
   const violations = await widget.accessibilityViolations();
   assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), []);
   await saveScreenshot(page, 'campaign-desktop');

@@ -32,9 +32,9 @@ async function eventually(what, condition, timeoutMs = 30_000) {
   throw new Error(`never: ${what}`);
 }
 
-for (const [label, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
-  test(`a refresh while waiting keeps the same rank (${label})`, async () => {
-    const run = await rehearse(browser, { rehearseAt: AFTER_OPENING, admitRate: SLOW, viewport });
+for (const [label, viewport, locale] of [['phone', PHONE, 'ko-KR'], ['desktop', DESKTOP, 'en-US']]) {
+  test(`a refresh while waiting keeps the same rank (${label}, ${locale})`, async () => {
+    const run = await rehearse(browser, { rehearseAt: AFTER_OPENING, admitRate: SLOW, viewport, locale });
     const { widget, page } = run;
     try {
       const rank = await joinAndWait(widget);

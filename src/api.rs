@@ -26,7 +26,7 @@ use fairline_core::{
 };
 use time::Date;
 
-use crate::text;
+use crate::i18n::Msg;
 
 /// A future that lives on the browser's single thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -120,20 +120,77 @@ pub enum ApiFailure {
     },
 }
 
+/// What to tell the citizen about an error `code` (every code has its words; the server sends
+/// codes, never sentences).
+pub fn error_message(code: ErrorCode) -> Msg {
+    use ErrorCode as E;
+    match code {
+        E::CampaignNotFound => Msg::ErrorCampaignNotFound,
+        E::SiteNotFound | E::SlotNotFound => Msg::ErrorPlaceNotFound,
+        E::BookingNotFound | E::BookingSecretMissing => Msg::ErrorBookingNotFound,
+        E::Required
+        | E::TooLong
+        | E::NameInvalidCharacters
+        | E::NameNoLetters
+        | E::DateFormat
+        | E::DateNotACalendarDate
+        | E::DateOutOfRange
+        | E::BirthDateInFuture
+        | E::MobileFormat
+        | E::MobileNotMobile
+        | E::ResidentNumberFormat
+        | E::ResidentNumberTooManyDigits
+        | E::ResidentNumberNotACalendarDate
+        | E::ResidentNumberMismatch
+        | E::InvalidInput => Msg::VerdictInvalid,
+        E::NotYet | E::Closed | E::NotEligible => Msg::CannotJoin,
+        E::TokenMalformed
+        | E::TokenUnknownKey
+        | E::TokenBadSignature
+        | E::TokenWrongCampaign
+        | E::TokenWrongPerson
+        | E::AdmissionMissing
+        | E::TicketCampaignMismatch
+        | E::TicketIndexOutsideDraw => Msg::TicketLost,
+        E::TokenReplayed | E::TokenExpired | E::AdmissionLapsed | E::AdmissionWindowMissed => {
+            Msg::AdmissionExpired
+        }
+        E::NotYourTurn => Msg::ErrorNotYourTurn,
+        E::DrawSeedMalformed | E::DrawCommitmentMismatch | E::DrawSizeMissing => {
+            Msg::DrawUnverified
+        }
+        E::NoExtensionsLeft => Msg::NoExtensions,
+        E::SlotFull => Msg::SlotFull,
+        E::SlotInPast => Msg::ErrorSlotInPast,
+        E::BookingNotConfirmed => Msg::Cancelled,
+        E::Overloaded | E::TooManyJoins => Msg::ErrorBusy,
+        E::OriginNotAllowed => Msg::ErrorOriginNotAllowed,
+        E::MalformedJson
+        | E::JsonRequired
+        | E::InvalidBody
+        | E::BodyTooLarge
+        | E::InvalidDay
+        | E::RateOutOfRange
+        | E::IdempotencyKeyMissing
+        | E::IdempotencyKeyReused
+        | E::AdminTokenInvalid
+        | E::Internal
+        | E::Unknown => Msg::ErrorGeneric,
+    }
+}
+
 impl ApiFailure {
-    /// A sentence for the citizen.
-    pub fn citizen_message(&self) -> &'static str {
+    /// What to tell the citizen.
+    pub fn citizen_message(&self) -> Msg {
         match self {
-            ApiFailure::Network => text::ERROR_NETWORK,
-            ApiFailure::Server { error, .. } if error.code == ErrorCode::CampaignNotFound => {
-                text::ERROR_CAMPAIGN_NOT_FOUND
-            }
+            ApiFailure::Network => Msg::ErrorNetwork,
             ApiFailure::Server { status, .. } | ApiFailure::Unreadable { status, .. }
                 if *status == 429 || *status == 503 =>
             {
-                text::ERROR_BUSY
+                Msg::ErrorBusy
             }
-            ApiFailure::Server { .. } | ApiFailure::Unreadable { .. } => text::ERROR_GENERIC,
+            ApiFailure::Server { error, .. } => error_message(error.code),
+            ApiFailure::Unreadable { .. } => Msg::ErrorGeneric,
         }
     }
 
@@ -292,7 +349,7 @@ impl ApiClient {
             "/v1/campaigns/{}/sites/{}/days/{}",
             segment(campaign_id),
             segment(site_id),
-            crate::format::format_day(day)
+            crate::format::iso_day(day)
         ))
         .await
     }
@@ -515,7 +572,7 @@ mod tests {
         let shed =
             read_response::<Vec<u32>>(HttpResponse::json(503, "").with_retry_after(7)).unwrap_err();
         assert_eq!(shed.retry_after(), Some(Duration::from_secs(7)));
-        assert_eq!(shed.citizen_message(), text::ERROR_BUSY);
+        assert_eq!(shed.citizen_message(), Msg::ErrorBusy);
         let body = serde_json::to_string(&ApiError::new(ErrorCode::SlotFull)).unwrap();
         let refused = read_response::<Vec<u32>>(HttpResponse::json(409, body)).unwrap_err();
         assert_eq!(refused.code(), Some(ErrorCode::SlotFull));
@@ -526,7 +583,7 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(newer.code(), Some(ErrorCode::Unknown));
-        assert_eq!(newer.citizen_message(), text::ERROR_GENERIC);
+        assert_eq!(newer.citizen_message(), Msg::ErrorGeneric);
         assert_eq!(parse_retry_after(" 12 "), Some(12));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(segment("a b/c"), "a%20b%2Fc");

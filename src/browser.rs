@@ -118,19 +118,35 @@ fn storage_available() -> bool {
 
 /// Reads a JSON local-storage entry (`None` when missing or not a `T`).
 pub fn load<T: fairline_core::read::FromJson>(key: &str) -> Option<T> {
-    if !storage_available() {
-        return None;
-    }
-    let text = gloo_storage::LocalStorage::raw().get_item(key).ok()??;
-    fairline_core::read::from_json(&text).ok()
+    fairline_core::read::from_json(&load_text(key)?).ok()
 }
 
 /// Writes a JSON local-storage entry (silently skipped when storage is unavailable or full).
 pub fn store<T: fairline_core::write::ToJson>(key: &str, value: &T) {
-    if storage_available() {
-        let text = fairline_core::write::to_json(value);
-        let _ = gloo_storage::LocalStorage::raw().set_item(key, &text);
+    store_text(key, &fairline_core::write::to_json(value));
+}
+
+/// Reads a plain-text local-storage entry.
+pub fn load_text(key: &str) -> Option<String> {
+    if !storage_available() {
+        return None;
     }
+    gloo_storage::LocalStorage::raw().get_item(key).ok()?
+}
+
+/// Writes a plain-text local-storage entry (skipped when storage is unavailable or full).
+pub fn store_text(key: &str, text: &str) {
+    if storage_available() {
+        let _ = gloo_storage::LocalStorage::raw().set_item(key, text);
+    }
+}
+
+/// The browser's languages, in the citizen's order of preference (`navigator.languages`).
+pub fn languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| w.navigator().languages())
+        .map(|list| list.iter().filter_map(|tag| tag.as_string()).collect())
+        .unwrap_or_default()
 }
 
 /// Removes a local-storage entry.

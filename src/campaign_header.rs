@@ -5,19 +5,21 @@ use leptos::prelude::*;
 use time::format_description::well_known::Rfc3339;
 
 pub use crate::format::format_local;
-use crate::text;
+use crate::i18n::{tr, use_i18n, Msg};
 
-/// Heading with the campaign name, then when booking opens.
+/// The campaign's name in the chosen language and its opening time.
 #[component]
 pub fn CampaignHeader(campaign: Campaign) -> impl IntoView {
+    let i18n = use_i18n();
     let machine_time = campaign.opens_at.format(&Rfc3339).unwrap_or_default();
+    let opens_at = campaign.opens_at;
+    let names = campaign.names;
     view! {
         <header>
-            <h1 id="fl-title">{campaign.names.en.clone()}</h1>
-            <p class="fl-muted" lang="ko">{campaign.names.ko.clone()}</p>
+            <h1 id="fl-title">{move || names.get(i18n.locale()).to_owned()}</h1>
             <p>
-                {text::OPENS_AT} ": "
-                <time datetime=machine_time>{format_local(campaign.opens_at)}</time>
+                {tr(Msg::OpensAt)} ": "
+                <time datetime=machine_time>{move || format_local(opens_at, i18n.locale())}</time>
             </p>
         </header>
     }

@@ -3,17 +3,18 @@
 
 use fairline_core::{
     campaign::Campaign,
-    eligibility::{evaluate, may_join, Verdict, VerdictKind},
-    person::{Field, FieldError, PersonInput},
+    eligibility::{evaluate, may_join, NotEligibleReason, Verdict, VerdictKind},
+    person::{Field, FieldError, FieldErrorCode, PersonInput},
     wire::unix_ms,
 };
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
+use crate::browser;
 use crate::format::{format_countdown, format_for_citizen};
+use crate::i18n::{tr, use_i18n, Locale, Msg};
 use crate::requests::{Request, Requests};
 use crate::session::{spawn_owned, Session};
-use crate::{browser, text};
 
 /// The order fields appear in, with their element ids.
 pub const FIELDS: [(Field, &str); 4] = [
@@ -37,53 +38,105 @@ pub fn field_errors(input: &PersonInput) -> Vec<FieldError> {
     input.parse().err().unwrap_or_default()
 }
 
-/// The cohort's display name, or its id.
-fn cohort_name(campaign: &Campaign, cohort: &str) -> String {
-    campaign
-        .cohort(cohort)
-        .map(|c| c.names.en.clone())
-        .unwrap_or_else(|| cohort.to_owned())
+/// The message for a field error.
+pub fn field_error(field: Field, code: FieldErrorCode) -> Msg {
+    match code {
+        FieldErrorCode::Required => match field {
+            Field::Name => Msg::RequiredName,
+            Field::BirthDate => Msg::RequiredBirthDate,
+            Field::Mobile => Msg::RequiredMobile,
+            Field::ResidentNumberFront => Msg::RequiredResident,
+        },
+        FieldErrorCode::TooLong => Msg::TooLong,
+        FieldErrorCode::NameInvalidCharacters => Msg::NameInvalidCharacters,
+        FieldErrorCode::NameNoLetters => Msg::NameNoLetters,
+        FieldErrorCode::DateFormat => Msg::DateFormat,
+        FieldErrorCode::DateNotACalendarDate => Msg::DateNotACalendarDate,
+        FieldErrorCode::DateOutOfRange => Msg::DateOutOfRange,
+        FieldErrorCode::BirthDateInFuture => Msg::BirthDateInFuture,
+        FieldErrorCode::MobileFormat => Msg::MobileFormat,
+        FieldErrorCode::MobileNotMobile => Msg::MobileNotMobile,
+        FieldErrorCode::ResidentNumberFormat => Msg::ResidentNumberFormat,
+        FieldErrorCode::ResidentNumberTooManyDigits => Msg::ResidentNumberTooManyDigits,
+        FieldErrorCode::ResidentNumberNotACalendarDate => Msg::ResidentNumberNotACalendarDate,
+        FieldErrorCode::ResidentNumberMismatch => Msg::ResidentNumberMismatch,
+    }
 }
 
-/// The sentence for `verdict` (and, for a window still ahead, the countdown from server time).
+/// The label of a field (used in the error summary).
+pub fn field_label(field: Field) -> Msg {
+    match field {
+        Field::Name => Msg::FieldName,
+        Field::BirthDate => Msg::FieldBirthDate,
+        Field::Mobile => Msg::FieldMobile,
+        Field::ResidentNumberFront => Msg::FieldResident,
+    }
+}
+
+/// The sentences for `verdict` in `locale` (and, for a window still ahead, the countdown from
+/// server time); cohort names in the same language.
 pub fn verdict_sentences(
     campaign: &Campaign,
     verdict: &Verdict,
     server_now: OffsetDateTime,
+    locale: Locale,
 ) -> Vec<String> {
     let local = |instant| {
         format_for_citizen(
             campaign.local(instant),
             crate::browser::device_offset_at(instant),
+            locale,
         )
     };
+    let cohort_name = |cohort: &str| {
+        campaign
+            .cohort(cohort)
+            .map_or(cohort, |c| c.names.get(locale))
+            .to_owned()
+    };
+    let with = |msg: Msg, cohort: &str, name: &str, value: String| {
+        msg.fill(locale, &[("cohort", &cohort_name(cohort)), (name, &value)])
+    };
     match verdict {
-        Verdict::EligibleNow { cohort, closes_at } => vec![text::verdict_eligible_now(
-            &cohort_name(campaign, cohort),
-            &local(*closes_at),
+        Verdict::EligibleNow { cohort, closes_at } => vec![with(
+            Msg::VerdictEligibleNow,
+            cohort,
+            "closes_at",
+            local(*closes_at),
         )],
         Verdict::NotYet { cohort, opens_at } => {
             let left_ms = unix_ms(*opens_at)
                 .saturating_sub(unix_ms(server_now))
                 .max(0);
+            let countdown = format_countdown(
+                core::time::Duration::from_millis(left_ms.unsigned_abs()),
+                locale,
+            );
             vec![
-                text::verdict_not_yet(&cohort_name(campaign, cohort), &local(*opens_at)),
-                text::opens_in(&format_countdown(core::time::Duration::from_millis(
-                    left_ms.unsigned_abs(),
-                ))),
+                with(Msg::VerdictNotYet, cohort, "opens_at", local(*opens_at)),
+                Msg::OpensIn.fill(locale, &[("countdown", &countdown)]),
             ]
         }
-        Verdict::Closed { cohort, closed_at } => vec![text::verdict_closed(
-            &cohort_name(campaign, cohort),
-            &local(*closed_at),
+        Verdict::Closed { cohort, closed_at } => vec![with(
+            Msg::VerdictClosed,
+            cohort,
+            "closed_at",
+            local(*closed_at),
         )],
-        Verdict::NotEligible { reason } => vec![text::verdict_not_eligible(reason)],
-        Verdict::Invalid { errors } => std::iter::once(text::VERDICT_INVALID.to_owned())
-            .chain(
-                errors
-                    .iter()
-                    .map(|e| text::field_error(e.field, e.code).to_owned()),
-            )
+        Verdict::NotEligible { reason } => vec![match reason {
+            NotEligibleReason::NoCohortForBirthDate => {
+                Msg::NoCohortForBirthDate.get(locale).to_owned()
+            }
+            NotEligibleReason::NoWindowInCohort { cohort, last_digit } => with(
+                Msg::NoWindowInCohort,
+                cohort,
+                "last_digit",
+                last_digit.to_string(),
+            ),
+        }],
+        Verdict::Invalid { errors } => std::iter::once(Msg::VerdictInvalid)
+            .chain(errors.iter().map(|e| field_error(e.field, e.code)))
+            .map(|msg| msg.get(locale).to_owned())
             .collect(),
     }
 }
@@ -96,11 +149,12 @@ pub fn VerdictView(
     #[prop(into)] server_now: Signal<Option<OffsetDateTime>>,
 ) -> impl IntoView {
     let kind = verdict.kind().as_str();
+    let i18n = use_i18n();
     view! {
         <div class="fl-verdict" data-verdict=kind>
             {move || {
                 server_now.get().map(|now| {
-                    verdict_sentences(&campaign, &verdict, now)
+                    verdict_sentences(&campaign, &verdict, now, i18n.locale())
                         .into_iter()
                         .map(|sentence| view! { <p>{sentence}</p> })
                         .collect_view()
@@ -124,6 +178,7 @@ pub fn CheckStep() -> impl IntoView {
     let joining = join_action.pending();
     let campaign = session.campaign;
     let owner = Owner::current().unwrap_or_default();
+    let i18n = use_i18n();
 
     // A refused join shows the server's verdict when it sent one, else the failure in words.
     let join_refusal = move || {
@@ -153,7 +208,7 @@ pub fn CheckStep() -> impl IntoView {
             errors
                 .iter()
                 .find(|e| e.field == field)
-                .map(|e| text::field_error(e.field, e.code))
+                .map(|e| i18n.t(field_error(e.field, e.code)))
         })
     };
 
@@ -182,7 +237,7 @@ pub fn CheckStep() -> impl IntoView {
         let problems = field_errors(&current);
         if !problems.is_empty() {
             checked.set(false);
-            check_session.announce(text::ERROR_SUMMARY_HEADING);
+            check_session.announce(Msg::ErrorSummaryHeading.get(i18n.now()));
             request_animation_frame(|| browser::focus_id("fl-error-summary"));
             return;
         }
@@ -209,8 +264,8 @@ pub fn CheckStep() -> impl IntoView {
     };
 
     let field_view = move |field: Field,
-                           label: &'static str,
-                           hint: Option<&'static str>,
+                           label: Msg,
+                           hint: Option<Msg>,
                            autocomplete: &'static str,
                            inputmode: &'static str| {
         let id = field_id(field);
@@ -241,8 +296,8 @@ pub fn CheckStep() -> impl IntoView {
         };
         view! {
             <div class="fl-field" class:fl-field-invalid=move || error_for(field).is_some()>
-                <label for=id>{label}</label>
-                {hint.map(|hint| view! { <p class="fl-hint" id=hint_id.clone()>{hint}</p> })}
+                <label for=id>{tr(label)}</label>
+                {hint.map(|hint| view! { <p class="fl-hint" id=hint_id.clone()>{tr(hint)}</p> })}
                 {move || error_for(field).map(|message| view! {
                     <p class="fl-field-error" id=error_id.clone()>{message}</p>
                 })}
@@ -278,7 +333,7 @@ pub fn CheckStep() -> impl IntoView {
             view! {
                 <div class="fl-error-summary" id="fl-error-summary" tabindex="-1"
                     aria-labelledby="fl-error-summary-heading">
-                    <h3 id="fl-error-summary-heading">{text::ERROR_SUMMARY_HEADING}</h3>
+                    <h3 id="fl-error-summary-heading">{tr(Msg::ErrorSummaryHeading)}</h3>
                     <ul>
                         {problems
                             .into_iter()
@@ -291,8 +346,8 @@ pub fn CheckStep() -> impl IntoView {
                                                 ev.prevent_default();
                                                 browser::focus_id(target);
                                             }>
-                                            {text::field_label(e.field)} ": "
-                                            {text::field_error(e.field, e.code)}
+                                            {tr(field_label(e.field))} ": "
+                                            {tr(field_error(e.field, e.code))}
                                         </a>
                                     </li>
                                 }
@@ -328,42 +383,42 @@ pub fn CheckStep() -> impl IntoView {
         let pre_queue = joinable && matches!(local, Verdict::NotYet { .. });
         Some(view! {
             <section class="fl-result" aria-labelledby="fl-verdict-heading">
-                <h3 id="fl-verdict-heading" tabindex="-1">{text::VERDICT_HEADING}</h3>
-                {rules_reloaded.get().then(|| view! { <p class="fl-notice">{text::RULES_RELOADED}</p> })}
+                <h3 id="fl-verdict-heading" tabindex="-1">{tr(Msg::VerdictHeading)}</h3>
+                {rules_reloaded.get().then(|| view! { <p class="fl-notice">{tr(Msg::RulesReloaded)}</p> })}
                 <VerdictView verdict=local.clone() campaign=campaign_now.clone() server_now=now_signal />
                 {differs.then(|| server.clone().map(|server| view! {
                     <div class="fl-notice" id="fl-server-verdict">
-                        <p>{text::SERVER_VERDICT_DIFFERS}</p>
+                        <p>{tr(Msg::ServerVerdictDiffers)}</p>
                         <VerdictView verdict=server campaign=campaign_now.clone() server_now=now_signal />
                     </div>
                 }))}
-                {pre_queue.then(|| view! { <p>{text::PRE_QUEUE_MAY_JOIN}</p> })}
+                {pre_queue.then(|| view! { <p>{tr(Msg::PreQueueMayJoin)}</p> })}
                 {if joinable {
                     view! {
                         <button type="button" class="fl-primary" id="fl-join"
                             disabled=move || joining.get() on:click=join>
-                            {move || if joining.get() { text::JOINING } else { text::JOIN_BUTTON }}
+                            {move || i18n.t(if joining.get() { Msg::Joining } else { Msg::JoinButton })}
                         </button>
                     }.into_any()
                 } else {
-                    view! { <p class="fl-strong">{text::CANNOT_JOIN}</p> }.into_any()
+                    view! { <p class="fl-strong">{tr(Msg::CannotJoin)}</p> }.into_any()
                 }}
-                {move || join_failure().map(|m| view! { <p class="fl-error">{m}</p> })}
+                {move || join_failure().map(|m| view! { <p class="fl-error">{tr(m)}</p> })}
             </section>
         })
     };
 
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
-            <h2 id="fl-step-heading" tabindex="-1">{text::CHECK_HEADING}</h2>
-            <p>{text::CHECK_INTRO}</p>
+            <h2 id="fl-step-heading" tabindex="-1">{tr(Msg::CheckHeading)}</h2>
+            <p>{tr(Msg::CheckIntro)}</p>
             {summary}
             <form novalidate on:submit=on_check>
-                {field_view(Field::Name, text::FIELD_NAME, None, "name", "text")}
-                {field_view(Field::BirthDate, text::FIELD_BIRTH_DATE, Some(text::FIELD_BIRTH_DATE_HINT), "bday", "numeric")}
-                {field_view(Field::Mobile, text::FIELD_MOBILE, Some(text::FIELD_MOBILE_HINT), "tel", "tel")}
-                {field_view(Field::ResidentNumberFront, text::FIELD_RESIDENT, Some(text::FIELD_RESIDENT_HINT), "off", "numeric")}
-                <button type="submit" class="fl-secondary">{text::CHECK_BUTTON}</button>
+                {field_view(Field::Name, Msg::FieldName, None, "name", "text")}
+                {field_view(Field::BirthDate, Msg::FieldBirthDate, Some(Msg::FieldBirthDateHint), "bday", "numeric")}
+                {field_view(Field::Mobile, Msg::FieldMobile, Some(Msg::FieldMobileHint), "tel", "tel")}
+                {field_view(Field::ResidentNumberFront, Msg::FieldResident, Some(Msg::FieldResidentHint), "off", "numeric")}
+                <button type="submit" class="fl-secondary">{tr(Msg::CheckButton)}</button>
             </form>
             {verdict_section}
         </section>
@@ -395,12 +450,21 @@ mod tests {
         let now = datetime!(2021-07-12 10:00 UTC); // 19:00 in Seoul
         let person = person("1964-03-15").parse().unwrap();
         let verdict = evaluate(&campaign, &person, now);
-        let sentences = verdict_sentences(&campaign, &verdict, now);
+        let sentences = verdict_sentences(&campaign, &verdict, now, Locale::En);
         assert!(
-            sentences[0].contains("2021-07-12 20:00 (UTC+09:00)"),
+            sentences[0].contains("Mon 12 July 2021, 20:00 (UTC+9)"),
             "{sentences:?}"
         );
         assert!(sentences[1].contains("1 h 00 min"), "{sentences:?}");
+        let korean = verdict_sentences(&campaign, &verdict, now, Locale::Ko);
+        // A device in another zone (a test browser's) adds its own time after the campaign's.
+        assert!(
+            korean[0].starts_with(
+                "만 55–59세 (1962–1966년생) 예약 대상자입니다. 예약은 2021년 7월 12일 (월) 오후 8:00 (UTC+9)"
+            ),
+            "{korean:?}"
+        );
+        assert_eq!(korean[1], "예약 시스템 시각으로 1시간 0분 남았습니다.");
         let errors = field_errors(&PersonInput::default());
         assert_eq!(errors.len(), 3);
         assert_eq!(field_id(Field::Mobile), "fl-mobile");

@@ -16,9 +16,9 @@ use fairline_core::booking::BookingRequest;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::i18n::{tr, use_i18n, Msg, Phrase};
 use crate::requests::{Request, Requests};
 use crate::session::Session;
-use crate::text;
 
 pub use admission_timer::{AdmissionTimer, WARN_BEFORE};
 pub use day_picker::DayPicker;
@@ -34,6 +34,7 @@ pub fn ChooseStep() -> impl IntoView {
     let message = requests.choose_message;
     let booking = book_action.pending();
     let choice = session.choice;
+    let i18n = use_i18n();
 
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
@@ -49,7 +50,7 @@ pub fn ChooseStep() -> impl IntoView {
             return;
         };
         let Some(person) = book_session.journey().with_untracked(|j| j.person.clone()) else {
-            message.set(Some(text::TICKET_LOST.to_owned()));
+            message.set(Some(Phrase::of(Msg::TicketLost)));
             return;
         };
         book_action.dispatch_local(Request::Book(BookingRequest {
@@ -60,9 +61,9 @@ pub fn ChooseStep() -> impl IntoView {
     };
 
     let choices = move || match sites.get() {
-        None => view! { <p class="fl-muted">{text::LOADING_PLACES}</p> }.into_any(),
+        None => view! { <p class="fl-muted">{tr(Msg::LoadingPlaces)}</p> }.into_any(),
         Some(Err(failure)) => {
-            view! { <p class="fl-error">{failure.citizen_message()}</p> }.into_any()
+            view! { <p class="fl-error">{tr(failure.citizen_message())}</p> }.into_any()
         }
         Some(Ok(listed)) => view! {
             <SitePicker sites=listed.clone() />
@@ -78,16 +79,16 @@ pub fn ChooseStep() -> impl IntoView {
 
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
-            <h2 id="fl-step-heading" tabindex="-1">{text::CHOOSE_HEADING}</h2>
+            <h2 id="fl-step-heading" tabindex="-1">{tr(Msg::ChooseHeading)}</h2>
             <AdmissionTimer />
             <div class="fl-choose">
                 {choices}
                 <SlotPicker />
             </div>
-            {move || message.get().map(|m| view! { <p class="fl-notice" id="fl-book-message">{m}</p> })}
+            {move || message.get().map(|m| view! { <p class="fl-notice" id="fl-book-message">{m.say(i18n.locale())}</p> })}
             <button type="button" class="fl-primary" id="fl-book"
                 disabled=move || !can_book() on:click=book>
-                {move || if booking.get() { text::BOOKING } else { text::BOOK_BUTTON }}
+                {move || i18n.t(if booking.get() { Msg::Booking } else { Msg::BookButton })}
             </button>
         </section>
     }

@@ -4,11 +4,11 @@ use fairline_core::booking::BookingStatus;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::format::{format_clock, format_local};
+use crate::format::format_slot;
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::journey::Step;
 use crate::requests::{Request, Requests};
 use crate::session::Session;
-use crate::text;
 
 /// The receipt of the journey's booking.
 #[component]
@@ -33,21 +33,33 @@ pub fn DoneStep() -> impl IntoView {
         _ => None,
     };
     let cancelling = cancel_action.pending();
-    browser::set_title(text::TITLE);
+    browser::set_title("Fairline");
     Effect::new(move |_| browser::focus_id("fl-step-heading"));
 
+    let i18n = use_i18n();
     let campaign = session.campaign.get_untracked();
     let booking = receipt.booking.clone();
-    let site = campaign.sites.iter().find(|s| s.id == booking.site_id);
-    let site_name = site
-        .map(|s| s.names.en.clone())
-        .unwrap_or_else(|| booking.site_id.clone());
-    let site_address = site.map(|s| s.address.en.clone()).unwrap_or_default();
-    let when = format!(
-        "{}–{}",
-        format_local(campaign.local(booking.starts_at)),
-        format_clock(campaign.local(booking.ends_at))
+    let site = campaign
+        .sites
+        .iter()
+        .find(|s| s.id == booking.site_id)
+        .map(|s| (s.names.clone(), s.address.clone()));
+    let site_id = booking.site_id.clone();
+    let place = move || {
+        let locale = i18n.locale();
+        match &site {
+            Some((name, address)) => {
+                view! { {name.get(locale).to_owned()}<br/>{address.get(locale).to_owned()} }
+                    .into_any()
+            }
+            None => site_id.clone().into_any(),
+        }
+    };
+    let (starts, ends) = (
+        campaign.local(booking.starts_at),
+        campaign.local(booking.ends_at),
     );
+    let when = move || format_slot(starts, ends, i18n.locale());
 
     let cancel = move |_| {
         cancel_action.dispatch_local(Request::Cancel);
@@ -57,20 +69,20 @@ pub fn DoneStep() -> impl IntoView {
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
             <h2 id="fl-step-heading" tabindex="-1">
-                {move || if cancelled() { text::CANCELLED_HEADING } else { text::DONE_HEADING }}
+                {move || i18n.t(if cancelled() { Msg::CancelledHeading } else { Msg::DoneHeading })}
             </h2>
-            {move || cancelled().then(|| view! { <p class="fl-notice">{text::CANCELLED}</p> })}
+            {move || cancelled().then(|| view! { <p class="fl-notice">{tr(Msg::Cancelled)}</p> })}
             <dl class="fl-facts">
-                <div><dt>{text::REFERENCE}</dt><dd class="fl-reference" id="fl-reference">{booking.reference.clone()}</dd></div>
-                <div><dt>{text::WHERE}</dt><dd>{site_name}<br/>{site_address}</dd></div>
-                <div><dt>{text::WHEN}</dt><dd>{when}</dd></div>
+                <div><dt>{tr(Msg::Reference)}</dt><dd class="fl-reference" id="fl-reference">{booking.reference.clone()}</dd></div>
+                <div><dt>{tr(Msg::Where)}</dt><dd>{place}</dd></div>
+                <div><dt>{tr(Msg::When)}</dt><dd>{when}</dd></div>
             </dl>
-            <h3>{text::BRING_HEADING}</h3>
-            <ul>{text::BRING.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
-            {move || message().map(|m| view! { <p class="fl-error">{m}</p> })}
+            <h3>{tr(Msg::BringHeading)}</h3>
+            <ul>{[Msg::BringId, Msg::BringReference, Msg::BringMask].map(|item| view! { <li>{tr(item)}</li> })}</ul>
+            {move || message().map(|m| view! { <p class="fl-error">{tr(m)}</p> })}
             {move || (!cancelled()).then(|| view! {
                 <button type="button" class="fl-secondary" id="fl-cancel"
-                    disabled=move || cancelling.get() on:click=cancel>{text::CANCEL_BUTTON}</button>
+                    disabled=move || cancelling.get() on:click=cancel>{tr(Msg::CancelButton)}</button>
             })}
         </section>
     }

@@ -3,7 +3,9 @@
 //!
 //! It mounts into any host element given an API base and a campaign id, so partner pages can
 //! embed it; [`mount_from_page`] reads both from `#fairline`'s `data-api-base` and
-//! `data-campaign` attributes. Each step lives in its own module; the journey's states and
+//! `data-campaign` attributes (and a language from `data-locale`). It speaks Korean and English
+//! ([`i18n`]): every view reads the one language signal, so switching keeps everything else.
+//! Each step lives in its own module; the journey's states and
 //! transitions live on plain types in [`journey`], the waiting loop's decisions in [`waiting`],
 //! the choice of place and time in [`choice`]; [`session`] applies them and [`requests`] holds
 //! the request actions.
@@ -16,15 +18,17 @@ pub mod choice;
 pub mod choose_step;
 pub mod done_step;
 pub mod format;
+pub mod i18n;
 pub mod journey;
+pub mod language_switch;
 pub mod load;
 pub mod requests;
 pub mod session;
-pub mod text;
 pub mod wait_step;
 pub mod waiting;
 
 use fairline_core::{campaign::Campaign, clock::ClockSkew};
+use i18n::{tr, use_i18n, I18n, Locale, Msg};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -50,6 +54,8 @@ pub struct WidgetConfig {
     /// The page says the server runs a rehearsal clock (`data-rehearsal="true"`), so the notice
     /// shows from the first frame; `/v1/health` confirms it.
     pub rehearsal: bool,
+    /// The language the host asks for (`data-locale`), before the citizen's own choice.
+    pub locale: Option<Locale>,
 }
 
 /// The campaign name the page's own HTML shows until the widget has the campaign.
@@ -70,9 +76,10 @@ pub fn Widget(config: WidgetConfig) -> impl IntoView {
         frame_title,
         page_campaign,
         rehearsal,
+        locale,
         ..
     } = config;
-    view! { <WidgetWith api campaign_id frame_title page_campaign rehearsal /> }
+    view! { <WidgetWith api campaign_id frame_title page_campaign rehearsal locale /> }
 }
 
 /// The whole widget over any API client (tests pass one with a fake transport).
@@ -89,7 +96,24 @@ pub fn WidgetWith(
     /// The page says the server runs a rehearsal clock.
     #[prop(optional)]
     rehearsal: bool,
+    /// The language the host asks for; otherwise the citizen's earlier choice, the browser's
+    /// languages, then the campaign's default ([`i18n::choose_locale`]).
+    #[prop(optional_no_strip)]
+    locale: Option<Locale>,
 ) -> impl IntoView {
+    let chosen_before = browser::load_text(i18n::LOCALE_KEY);
+    let browser_languages = browser::languages();
+    let pick = move |campaign_default| {
+        i18n::choose_locale(
+            locale.map(Locale::tag),
+            chosen_before.as_deref(),
+            browser_languages.iter().map(String::as_str),
+            campaign_default,
+        )
+    };
+    let page_default = page_campaign.as_ref().map(|c| c.default_locale);
+    let i18n = I18n::new(pick(page_default.unwrap_or_default()));
+    provide_context(i18n);
     let loader = api.clone();
     let campaign = load::load(move || {
         let loader = loader.clone();
@@ -102,13 +126,22 @@ pub fn WidgetWith(
             }
         }
     });
+    // A campaign fetched (not carried by the page) brings its default language.
+    let mut default_applied = page_default.is_some();
+    Effect::new(move |_| {
+        if let (false, Some(Ok(campaign))) = (default_applied, campaign.get()) {
+            default_applied = true;
+            i18n.set(pick(campaign.default_locale));
+        }
+    });
     view! {
-        <section class="fl-widget" aria-labelledby="fl-title">
+        <section class="fl-widget" aria-labelledby="fl-title" lang=move || i18n.locale().tag()>
+            <language_switch::LanguageSwitch />
             {move || match campaign.get() {
                 None => loading(frame_title.clone()).into_any(),
                 Some(Ok(campaign)) => view! { <Journey campaign api=api.clone() rehearsal /> }.into_any(),
                 Some(Err(failure)) => {
-                    view! { <p class="fl-error">{failure.citizen_message()}</p> }.into_any()
+                    view! { <p class="fl-error">{tr(failure.citizen_message())}</p> }.into_any()
                 }
             }}
         </section>
@@ -146,14 +179,15 @@ pub fn Journey(
     let skew = session.skew;
     let rehearsal = session.rehearsal;
     let announcement = session.announcement;
+    let i18n = use_i18n();
     view! {
         <CampaignHeader campaign=header_campaign />
         {move || {
             rehearsal
                 .get()
-                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{text::REHEARSAL}</p> })
+                .then(|| view! { <p class="fl-notice" id="fl-rehearsal-notice">{tr(Msg::Rehearsal)}</p> })
         }}
-        {move || clock_notice(skew.get())}
+        {move || clock_notice(skew.get(), i18n.locale())}
         {move || match step.get() {
             StepKind::Check => view! { <check_step::CheckStep /> }.into_any(),
             StepKind::Wait => view! { <wait_step::WaitStep /> }.into_any(),
@@ -173,24 +207,23 @@ fn loading(frame_title: Option<FrameTitle>) -> impl IntoView {
         Some(FrameTitle { text, lang }) => view! {
             <header>
                 <h1 id="fl-title" lang=lang>{text}</h1>
-                <p class="fl-muted">{text::LOADING}</p>
+                <p class="fl-muted">{tr(Msg::Loading)}</p>
             </header>
         }
         .into_any(),
-        None => view! { <p class="fl-muted">{text::LOADING}</p> }.into_any(),
+        None => view! { <p class="fl-muted">{tr(Msg::Loading)}</p> }.into_any(),
     }
 }
 
-fn clock_notice(skew: Option<ClockSkew>) -> Option<impl IntoView> {
-    let (by, ahead) = match skew? {
+fn clock_notice(skew: Option<ClockSkew>, locale: Locale) -> Option<impl IntoView> {
+    let (by, msg) = match skew? {
         ClockSkew::Fine => return None,
-        ClockSkew::DeviceAhead(by) => (by, true),
-        ClockSkew::DeviceBehind(by) => (by, false),
+        ClockSkew::DeviceAhead(by) => (by, Msg::ClockAhead),
+        ClockSkew::DeviceBehind(by) => (by, Msg::ClockBehind),
     };
+    let by = format::format_countdown(by, locale);
     Some(view! {
-        <p class="fl-notice" id="fl-clock-notice">
-            {text::clock_off(&format::format_skew(by), ahead)}
-        </p>
+        <p class="fl-notice" id="fl-clock-notice">{msg.fill(locale, &[("by", &by)])}</p>
     })
 }
 
@@ -232,6 +265,7 @@ pub fn mount_from_page() {
         frame_title,
         page_campaign,
         rehearsal: dataset.get("rehearsal").as_deref() == Some("true"),
+        locale: dataset.get("locale").as_deref().and_then(Locale::from_tag),
     };
     mount(host, config);
 }

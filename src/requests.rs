@@ -9,10 +9,11 @@ use fairline_core::{booking::BookingRequest, error::ErrorCode, person::PersonInp
 use leptos::prelude::*;
 
 use crate::api::ApiFailure;
+use crate::browser;
 use crate::format::format_local;
+use crate::i18n::{Msg, Phrase};
 use crate::journey::Step;
 use crate::session::Session;
-use crate::{browser, text};
 
 /// A request the citizen makes.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +46,7 @@ pub struct Requests {
     /// Cancels the booking ([`Request::Cancel`]).
     pub cancel: RequestAction,
     /// The choose step's latest message (an extension or a booking's outcome).
-    pub choose_message: RwSignal<Option<String>>,
+    pub choose_message: RwSignal<Option<Phrase>>,
 }
 
 impl Requests {
@@ -64,7 +65,7 @@ impl Requests {
 
 /// One request action of `session` (not inlined: four copies of it would be in the first load).
 #[inline(never)]
-fn request_action(session: &Session, choose_message: RwSignal<Option<String>>) -> RequestAction {
+fn request_action(session: &Session, choose_message: RwSignal<Option<Phrase>>) -> RequestAction {
     let session = session.clone();
     Action::new_local(move |request: &Request| {
         perform(session.clone(), request.clone(), choose_message)
@@ -75,7 +76,7 @@ fn request_action(session: &Session, choose_message: RwSignal<Option<String>>) -
 pub async fn perform(
     session: Session,
     request: Request,
-    choose_message: RwSignal<Option<String>>,
+    choose_message: RwSignal<Option<Phrase>>,
 ) -> Outcome {
     match request {
         Request::Join(person) => match session.api.join(&session.campaign_id(), &person).await {
@@ -85,7 +86,7 @@ pub async fn perform(
             }
             Err(failure) => {
                 if failure.verdict().is_none() {
-                    session.announce(failure.citizen_message());
+                    session.say(failure.citizen_message());
                 }
                 Err(failure)
             }
@@ -94,22 +95,23 @@ pub async fn perform(
             let token = session.admission_token().ok_or(ApiFailure::Network)?;
             match session.api.extend(&session.campaign_id(), &token).await {
                 Ok(extended) => {
-                    let until = format_local(
-                        session
-                            .campaign
-                            .with_untracked(|c| c.local(extended.admission.claims.expires_at)),
-                    );
+                    let until = session
+                        .campaign
+                        .with_untracked(|c| c.local(extended.admission.claims.expires_at));
+                    let phrase = Phrase::new(move |locale| {
+                        Msg::Extended.fill(locale, &[("until", &format_local(until, locale))])
+                    });
                     session.extended(extended);
-                    session.announce(text::extended(&until));
-                    choose_message.set(Some(text::extended(&until)));
+                    session.announce(phrase.say(session.i18n.now()));
+                    choose_message.set(Some(phrase));
                     Ok(())
                 }
                 Err(failure) => {
                     if failure.code() == Some(ErrorCode::NoExtensionsLeft) {
                         session.no_extensions_left();
-                        choose_message.set(Some(text::NO_EXTENSIONS.to_owned()));
+                        choose_message.set(Some(Phrase::of(Msg::NoExtensions)));
                     } else {
-                        choose_message.set(Some(failure.citizen_message().to_owned()));
+                        choose_message.set(Some(Phrase::of(failure.citizen_message())));
                     }
                     Err(failure)
                 }
@@ -137,17 +139,17 @@ pub async fn perform(
             };
             if failure.code() == Some(ErrorCode::SlotFull) {
                 session.slot_full();
-                session.announce(text::SLOT_FULL);
-                choose_message.set(Some(text::SLOT_FULL.to_owned()));
+                session.say(Msg::SlotFull);
+                choose_message.set(Some(Phrase::of(Msg::SlotFull)));
             } else {
                 let sentence =
                     if matches!(failure, ApiFailure::Network) || failure.retry_after().is_some() {
-                        text::BOOKING_RETRY
+                        Msg::BookingRetry
                     } else {
                         failure.citizen_message()
                     };
-                session.announce(sentence);
-                choose_message.set(Some(sentence.to_owned()));
+                session.say(sentence);
+                choose_message.set(Some(Phrase::of(sentence)));
             }
             Err(failure)
         }
@@ -162,7 +164,7 @@ pub async fn perform(
                 .cancel(&receipt.booking.reference, &receipt.secret)
                 .await?;
             session.cancelled(booking);
-            session.announce(text::CANCELLED);
+            session.say(Msg::Cancelled);
             browser::focus_id("fl-step-heading");
             Ok(())
         }

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use crate::api::ApiClient;
 use crate::browser;
 use crate::choice::Choice;
+use crate::i18n::{use_i18n, I18n, Msg};
 pub use crate::journey::{Journey, PendingBooking, Step, StepKind, Transition};
 
 /// The storage key of the journey record for `campaign_id`.
@@ -87,6 +88,8 @@ pub struct Session {
     pub choice: RwSignal<Choice>,
     /// The rules were reloaded during this visit.
     pub rules_reloaded: RwSignal<bool>,
+    /// The language the widget speaks.
+    pub i18n: I18n,
     journey: RwSignal<Journey>,
     step_kind: Memo<StepKind>,
 }
@@ -109,6 +112,7 @@ impl Session {
             details: RwSignal::new(details),
             choice: RwSignal::new(Choice::default()),
             rules_reloaded: RwSignal::new(false),
+            i18n: use_i18n(),
             journey,
             step_kind: Memo::new(move |_| journey.with(|j| j.step.kind())),
         }
@@ -314,6 +318,11 @@ impl Session {
     }
 
     /// Puts `message` in the live region (re-announced even when it repeats).
+    pub fn say(&self, msg: Msg) {
+        self.announce(msg.get(self.i18n.now()));
+    }
+
+    /// Puts `message` in the live region (said again even when it repeats).
     pub fn announce(&self, message: impl Into<String>) {
         let message = message.into();
         let same = self.announcement.with_untracked(|m| *m == message);

@@ -14,41 +14,50 @@ use gloo_events::EventListener;
 use leptos::prelude::*;
 
 use crate::browser::{self, BrowserRandom, Waker};
-use crate::format::{format_countdown, format_local, format_minutes, place_from_rank};
+use crate::format::{
+    format_countdown, format_local, format_people, format_wait_range, group_digits, place_from_rank,
+};
+use crate::i18n::{tr, use_i18n, Locale, Msg};
 use crate::journey::Step;
 use crate::session::Session;
-use crate::text;
 use crate::waiting::{band_changed, snapshot, PollScheduler, QueueView, WaitSnapshot};
 
 /// The age a cached state document may have (`max-age`), as clock uncertainty.
 const STATE_MAX_AGE_MS: f64 = 5_000.0;
 
-/// The estimate in words.
-pub fn estimate_sentence(estimate: &Estimate, server_now_ms: Option<i64>) -> String {
-    match estimate {
+/// The estimate in words, in `locale`.
+pub fn estimate_sentence(
+    estimate: &Estimate,
+    server_now_ms: Option<i64>,
+    locale: Locale,
+) -> String {
+    let msg = match estimate {
         Estimate::Range {
             low,
             high,
             updated_at,
         } => {
-            let range = text::wait_range(&format_minutes(*low), &format_minutes(*high));
-            match server_now_ms {
+            let range = format_wait_range(*low, *high, locale);
+            let range = Msg::WaitRange.fill(locale, &[("range", &range)]);
+            return match server_now_ms {
                 Some(now) => {
                     let age_s = (now.saturating_sub(unix_ms(*updated_at)) / 1000).max(0);
-                    format!("{range} ({})", text::updated_ago(age_s.unsigned_abs()))
+                    let age = age_s.unsigned_abs().to_string();
+                    let age = Msg::UpdatedAgo.fill(locale, &[("seconds", &age)]);
+                    format!("{range} ({age})")
                 }
                 None => range,
-            }
+            };
         }
         Estimate::Unknown { why } => match why {
-            UnknownReason::RankNotDrawn => text::WAIT_UNKNOWN_NOT_DRAWN,
-            UnknownReason::TooLittleHistory => text::WAIT_UNKNOWN_HISTORY,
-            UnknownReason::RateZero => text::WAIT_UNKNOWN_ZERO,
-        }
-        .to_owned(),
-        Estimate::Paused => text::WAIT_PAUSED.to_owned(),
-        Estimate::YourTurn => text::WAIT_YOUR_TURN.to_owned(),
-    }
+            UnknownReason::RankNotDrawn => Msg::WaitUnknownNotDrawn,
+            UnknownReason::TooLittleHistory => Msg::WaitUnknownHistory,
+            UnknownReason::RateZero => Msg::WaitUnknownZero,
+        },
+        Estimate::Paused => Msg::WaitPaused,
+        Estimate::YourTurn => Msg::WaitYourTurn,
+    };
+    msg.get(locale).to_owned()
 }
 
 /// How long after the step appears its first poll goes (long enough for the first paint).
@@ -68,7 +77,8 @@ pub fn WaitStep() -> impl IntoView {
     let state: RwSignal<Option<QueueState>> = RwSignal::new(None);
     let current: RwSignal<Option<WaitSnapshot>> = RwSignal::new(None);
     let offline = RwSignal::new(!browser::online());
-    let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let notice: RwSignal<Option<Msg>> = RwSignal::new(None);
+    let i18n = use_i18n();
     let admitting = RwSignal::new(false);
     let notify_wanted = RwSignal::new(false);
     let notify_refused = RwSignal::new(false);
@@ -128,7 +138,10 @@ pub fn WaitStep() -> impl IntoView {
                     if let Some(ahead) = view.people_ahead {
                         session.saw_ahead(ahead);
                         if band_changed(last_ahead, ahead) && ahead > 0 {
-                            session.announce(text::band_announcement(ahead));
+                            let locale = session.i18n.now();
+                            let count = group_digits(ahead);
+                            session
+                                .announce(Msg::BandAnnouncement.fill(locale, &[("ahead", &count)]));
                         }
                         last_ahead = Some(ahead);
                     }
@@ -140,10 +153,14 @@ pub fn WaitStep() -> impl IntoView {
                     current.set(Some(seen));
                     if may_admit {
                         admitting.set(true);
-                        browser::set_title(text::TITLE_YOUR_TURN);
-                        session.announce(text::WAIT_YOUR_TURN);
+                        let locale = session.i18n.now();
+                        browser::set_title(Msg::TitleYourTurn.get(locale));
+                        session.say(Msg::WaitYourTurn);
                         if notify_wanted.get_untracked() {
-                            browser::notify(text::TITLE_YOUR_TURN, text::NOTIFICATION_BODY);
+                            browser::notify(
+                                Msg::TitleYourTurn.get(locale),
+                                Msg::NotificationBody.get(locale),
+                            );
                         }
                         match session.api.admit(&campaign_id, &ticket).await {
                             Ok(admission) => {
@@ -199,24 +216,24 @@ pub fn WaitStep() -> impl IntoView {
                 Some(Ok(position)) if position.rank.is_some() => return None,
                 _ => {}
             }
+            let locale = i18n.locale();
             let opens_at = campaign.with(|c| c.opens_at);
-            let opening = format_local(campaign.with(|c| c.local(opens_at)));
+            let opening = format_local(campaign.with(|c| c.local(opens_at)), locale);
             let countdown = server_now_ms().map(|now| {
                 let left = unix_ms(opens_at).saturating_sub(now);
                 if left > 0 {
-                    text::opening_in(&format_countdown(Duration::from_millis(
-                        left.unsigned_abs(),
-                    )))
+                    let left = format_countdown(Duration::from_millis(left.unsigned_abs()), locale);
+                    Msg::OpeningIn.fill(locale, &[("countdown", &left)])
                 } else {
-                    text::OPENING_NOW.to_owned()
+                    Msg::OpeningNow.get(locale).to_owned()
                 }
             });
             Some(view! {
                 <div class="fl-draw" id="fl-fair-draw">
-                    <p>{text::fair_draw(&opening)}</p>
+                    <p>{Msg::FairDraw.fill(locale, &[("opening", &opening)])}</p>
                     {countdown.map(|c| view! { <p class="fl-strong" id="fl-opening-countdown">{c}</p> })}
                     {document.map(|document| view! {
-                        <p>{text::SEED_COMMITMENT} ": "<code class="fl-hash">{document.seed_commitment}</code></p>
+                        <p>{Msg::SeedCommitment.get(locale)} ": "<code class="fl-hash">{document.seed_commitment}</code></p>
                     })}
                 </div>
             })
@@ -227,11 +244,13 @@ pub fn WaitStep() -> impl IntoView {
         let server_now_ms = server_now_ms.clone();
         move || {
             let seen = current.get()?;
+            let locale = i18n.locale();
             let position = match &seen.position {
                 Ok(position) => *position,
                 Err(_) => {
                     return Some(
-                        view! { <p class="fl-error">{text::DRAW_UNVERIFIED}</p> }.into_any(),
+                        view! { <p class="fl-error">{Msg::DrawUnverified.get(locale)}</p> }
+                            .into_any(),
                     )
                 }
             };
@@ -239,27 +258,33 @@ pub fn WaitStep() -> impl IntoView {
             let ahead = position.people_ahead.unwrap_or(0);
             let estimate = seen
                 .estimate
-                .map(|e| estimate_sentence(&e, server_now_ms()))
+                .map(|e| estimate_sentence(&e, server_now_ms(), locale))
                 .unwrap_or_default();
             let progress = first_ahead().filter(|first| *first > 0).map(|first| {
                 let moved = first.saturating_sub(ahead);
+                let sentence = Msg::Progress.fill(
+                    locale,
+                    &[("moved", &group_digits(moved)), ("first_ahead", &group_digits(first))],
+                );
                 view! {
                     <div class="fl-progress">
-                        <label for="fl-progress-bar">{text::PROGRESS_LABEL}</label>
+                        <label for="fl-progress-bar">{Msg::ProgressLabel.get(locale)}</label>
                         <progress id="fl-progress-bar" max=first.to_string() value=moved.to_string()></progress>
-                        <p>{text::progress(moved, first)}</p>
+                        <p>{sentence}</p>
                     </div>
                 }
             });
+            let place = group_digits(place_from_rank(rank));
+            let place = Msg::PlaceNumber.fill(locale, &[("place", &place)]);
             Some(view! {
                 <dl class="fl-facts">
-                    <div><dt>{text::YOUR_PLACE}</dt><dd id="fl-rank">{place_from_rank(rank).to_string()}</dd></div>
-                    <div><dt>{text::PEOPLE_AHEAD}</dt><dd id="fl-ahead">{ahead.to_string()}</dd></div>
-                    <div><dt>{text::WAIT_TIME}</dt><dd id="fl-estimate">{estimate}</dd></div>
+                    <div><dt>{Msg::YourPlace.get(locale)}</dt><dd id="fl-rank">{place}</dd></div>
+                    <div><dt>{Msg::PeopleAhead.get(locale)}</dt><dd id="fl-ahead">{format_people(ahead, locale)}</dd></div>
+                    <div><dt>{Msg::WaitTime.get(locale)}</dt><dd id="fl-estimate">{estimate}</dd></div>
                 </dl>
                 {progress}
                 {seen.verified_seed.map(|seed| view! {
-                    <p class="fl-muted">{text::SEED_REVEALED} ": "<code class="fl-hash">{seed}</code>" "{text::SEED_VERIFIED}</p>
+                    <p class="fl-muted">{Msg::SeedRevealed.get(locale)} ": "<code class="fl-hash">{seed}</code>" "{Msg::SeedVerified.get(locale)}</p>
                 })}
             }.into_any())
         }
@@ -278,10 +303,10 @@ pub fn WaitStep() -> impl IntoView {
 
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
-            <h2 id="fl-step-heading" tabindex="-1">{text::WAIT_HEADING}</h2>
-            {move || offline.get().then(|| view! { <p class="fl-notice" id="fl-offline">{text::OFFLINE}</p> })}
-            {move || notice.get().map(|n| view! { <p class="fl-notice" id="fl-wait-notice">{n}</p> })}
-            {move || admitting.get().then(|| view! { <p class="fl-strong">{text::ADMITTING}</p> })}
+            <h2 id="fl-step-heading" tabindex="-1">{tr(Msg::WaitHeading)}</h2>
+            {move || offline.get().then(|| view! { <p class="fl-notice" id="fl-offline">{tr(Msg::Offline)}</p> })}
+            {move || notice.get().map(|n| view! { <p class="fl-notice" id="fl-wait-notice">{tr(n)}</p> })}
+            {move || admitting.get().then(|| view! { <p class="fl-strong">{tr(Msg::Admitting)}</p> })}
             {before_draw}
             {place}
             // Drawn with the first answer about the queue, not before: the place appears above
@@ -289,10 +314,10 @@ pub fn WaitStep() -> impl IntoView {
             {move || current.with(Option::is_some).then(|| view! {
                 <div class="fl-check">
                     <input type="checkbox" id="fl-notify" on:change=notify_toggle />
-                    <label for="fl-notify">{text::NOTIFY_ME}</label>
+                    <label for="fl-notify">{tr(Msg::NotifyMe)}</label>
                 </div>
             })}
-            {move || notify_refused.get().then(|| view! { <p class="fl-muted">{text::NOTIFY_REFUSED}</p> })}
+            {move || notify_refused.get().then(|| view! { <p class="fl-muted">{tr(Msg::NotifyRefused)}</p> })}
         </section>
     }
     .into_any()
@@ -317,13 +342,13 @@ fn listen(session: &Session, waker: &Waker, offline: RwSignal<bool>) -> Vec<Even
         let (online_session, waker) = (session.clone(), waker.clone());
         listeners.push(EventListener::new(&window, "online", move |_| {
             offline.set(false);
-            online_session.announce(text::BACK_ONLINE);
+            online_session.say(Msg::BackOnline);
             waker.wake();
         }));
         let offline_session = session.clone();
         listeners.push(EventListener::new(&window, "offline", move |_| {
             offline.set(true);
-            offline_session.announce(text::OFFLINE);
+            offline_session.say(Msg::Offline);
         }));
     }
     listeners
@@ -346,21 +371,26 @@ mod tests {
             updated_at,
         };
         assert_eq!(
-            estimate_sentence(&range, Some(unix_ms(updated_at) + 7_400)),
-            "between 9 min and 13 min (updated 7 s ago)"
+            estimate_sentence(&range, Some(unix_ms(updated_at) + 7_400), Locale::En),
+            "about 9–13 min (updated 7 s ago)"
         );
         assert_eq!(
-            estimate_sentence(&Estimate::Paused, None),
-            text::WAIT_PAUSED
+            estimate_sentence(&range, Some(unix_ms(updated_at) + 7_400), Locale::Ko),
+            "약 9–13분 (7초 전 기준)"
+        );
+        assert_eq!(
+            estimate_sentence(&Estimate::Paused, None, Locale::En),
+            Msg::WaitPaused.get(Locale::En)
         );
         assert_eq!(
             estimate_sentence(
                 &Estimate::Unknown {
                     why: UnknownReason::TooLittleHistory
                 },
-                None
+                None,
+                Locale::Ko
             ),
-            text::WAIT_UNKNOWN_HISTORY
+            Msg::WaitUnknownHistory.get(Locale::Ko)
         );
     }
 }

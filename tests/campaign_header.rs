@@ -39,5 +39,8 @@ fn header_names_the_campaign_and_its_opening_in_campaign_time() {
         time.get_attribute("datetime").as_deref(),
         Some("2021-07-12T20:00:00+09:00")
     );
-    assert_eq!(time.text_content().unwrap(), "2021-07-12 20:00 (UTC+09:00)");
+    assert_eq!(
+        time.text_content().unwrap(),
+        "Mon 12 July 2021, 20:00 (UTC+9)"
+    );
 }

@@ -22,9 +22,10 @@ use fairline_core::{
 use fairline_widget::{
     api::{ApiClient, HttpResponse, Method},
     browser,
+    i18n::{Locale, Msg},
     journey::{Journey, Step},
     session::record_key,
-    text, StepKind, WidgetWith,
+    StepKind, WidgetWith,
 };
 use fake_transport::FakeTransport;
 use leptos::prelude::*;
@@ -73,11 +74,21 @@ fn clear_storage() {
     storage.clear().unwrap();
 }
 
+/// The English text of `msg` (the widget is mounted in English unless a test says otherwise).
+fn en(msg: Msg) -> &'static str {
+    msg.get(Locale::En)
+}
+
 fn mount(fake: &FakeTransport) -> (web_sys::HtmlElement, impl Drop) {
+    mount_in(fake, Locale::En)
+}
+
+/// The widget over `fake`, the host asking for `locale`.
+fn mount_in(fake: &FakeTransport, locale: Locale) -> (web_sys::HtmlElement, impl Drop) {
     let host = host();
     let api = ApiClient::with_transport(Arc::new(fake.clone()));
     let mounted = leptos::mount::mount_to(host.clone(), move || {
-        view! { <WidgetWith api=api.clone() campaign_id=CAMPAIGN_ID.to_owned() /> }
+        view! { <WidgetWith api=api.clone() campaign_id=CAMPAIGN_ID.to_owned() locale=Some(locale) /> }
     });
     (host, mounted)
 }
@@ -231,7 +242,7 @@ async fn eligible_citizen_before_the_opening_sees_not_yet_with_a_countdown_and_m
     until("a verdict", || find(&host, "[data-verdict]").is_some()).await;
     let verdict = text_of(&host, "[data-verdict]");
     assert!(
-        verdict.contains("2021-07-12 20:00 (UTC+09:00)"),
+        verdict.contains("Mon 12 July 2021, 20:00 (UTC+9)"),
         "{verdict}"
     );
     assert!(verdict.contains("That is in "), "{verdict}");
@@ -242,7 +253,7 @@ async fn eligible_citizen_before_the_opening_sees_not_yet_with_a_countdown_and_m
             .as_deref(),
         Some("not_yet")
     );
-    assert!(text_of(&host, ".fl-result").contains(text::PRE_QUEUE_MAY_JOIN));
+    assert!(text_of(&host, ".fl-result").contains(en(Msg::PreQueueMayJoin)));
     assert!(find(&host, "#fl-join").is_some());
     // The device clock (this machine's, years after 2021) is reported but changes nothing.
     until("the clock notice", || {
@@ -334,11 +345,11 @@ async fn ineligible_citizen_is_told_why_and_never_joins() {
     );
     assert!(text_of(&host, "[data-verdict]").contains("no age group"));
     assert!(find(&host, "#fl-join").is_none());
-    assert!(text_of(&host, ".fl-result").contains(text::CANNOT_JOIN));
+    assert!(text_of(&host, ".fl-result").contains(en(Msg::CannotJoin)));
     // A later cohort (53–54) is told when, and cannot join either.
     type_into(&host, "#fl-birth-date", "1967-05-01");
     until("the new verdict", || {
-        text_of(&host, "[data-verdict]").contains("2021-07-19")
+        text_of(&host, "[data-verdict]").contains("19 July 2021")
     })
     .await;
     assert!(find(&host, "#fl-join").is_none());
@@ -466,12 +477,12 @@ async fn after_the_draw_the_rank_is_computed_here_and_the_estimate_is_a_range() 
     assert_eq!(text_of(&host, "#fl-rank"), (expected + 1).to_string());
     assert_eq!(
         text_of(&host, "#fl-ahead"),
-        expected.saturating_sub(10).to_string()
+        fairline_widget::format::format_people(expected.saturating_sub(10), Locale::En)
     );
     let estimate = text_of(&host, "#fl-estimate");
-    assert!(estimate.starts_with("between "), "{estimate}");
+    assert!(estimate.starts_with("about "), "{estimate}");
     assert!(estimate.contains("updated"), "{estimate}");
-    assert!(text_of(&host, ".fl-step").contains(text::SEED_VERIFIED));
+    assert!(text_of(&host, ".fl-step").contains(en(Msg::SeedVerified)));
 }
 
 #[wasm_bindgen_test]
@@ -481,14 +492,14 @@ async fn estimate_says_paused_or_unknown_instead_of_a_number() {
     serve_state(&fake, &state(true, 10, true, true));
     let (host, _mounted) = mount(&fake);
     until("the estimate", || find(&host, "#fl-estimate").is_some()).await;
-    assert_eq!(text_of(&host, "#fl-estimate"), text::WAIT_PAUSED);
+    assert_eq!(text_of(&host, "#fl-estimate"), en(Msg::WaitPaused));
     drop(_mounted);
 
     let fake = fake_server();
     serve_state(&fake, &state(true, 10, false, false));
     let (host, _mounted) = mount(&fake);
     until("the estimate", || find(&host, "#fl-estimate").is_some()).await;
-    assert_eq!(text_of(&host, "#fl-estimate"), text::WAIT_UNKNOWN_HISTORY);
+    assert_eq!(text_of(&host, "#fl-estimate"), en(Msg::WaitUnknownHistory));
 }
 
 #[wasm_bindgen_test]
@@ -516,7 +527,7 @@ async fn a_shed_poll_waits_for_retry_after_and_tells_the_citizen_their_place_is_
     })
     .await;
     let shed_at = browser::mono_now_ms();
-    assert_eq!(text_of(&host, "#fl-wait-notice"), text::ERROR_BUSY);
+    assert_eq!(text_of(&host, "#fl-wait-notice"), en(Msg::ErrorBusy));
     assert_eq!(fake.count(Method::Get, STATE_PATH), 2);
     // Past the floor and the whole ordinary window, short of the Retry-After: no poll.
     pause(3_000).await;
@@ -557,10 +568,10 @@ async fn your_turn_admits_changes_the_title_and_opens_the_choice() {
     );
     let (host, _mounted) = mount(&fake);
     until("the choose step", || {
-        text_of(&host, "#fl-step-heading") == text::CHOOSE_HEADING
+        text_of(&host, "#fl-step-heading") == en(Msg::ChooseHeading)
     })
     .await;
-    assert_eq!(document().title(), text::TITLE_YOUR_TURN);
+    assert_eq!(document().title(), en(Msg::TitleYourTurn));
     assert_eq!(stored().unwrap().step.kind(), StepKind::Choose);
     assert!(text_of(&host, "#fl-time-limit").contains("Time left to book"));
 }
@@ -639,7 +650,7 @@ async fn choosing_disables_full_times_and_books_once_with_an_idempotency_key() {
     let second: web_sys::HtmlInputElement = times.item(1).unwrap().unchecked_into();
     assert!(first.disabled(), "a full time cannot be chosen");
     assert!(!second.disabled());
-    assert!(text_of(&host, ".fl-times").contains(text::FULL));
+    assert!(text_of(&host, ".fl-times").contains(en(Msg::Full)));
     second.click();
     until("the book button", || {
         !find(&host, "#fl-book")
@@ -651,7 +662,7 @@ async fn choosing_disables_full_times_and_books_once_with_an_idempotency_key() {
     // The first attempt gets no answer; the retry goes out with the same key.
     find(&host, "#fl-book").unwrap().click();
     until("the retry message", || {
-        text_of(&host, "#fl-book-message") == text::BOOKING_RETRY
+        text_of(&host, "#fl-book-message") == en(Msg::BookingRetry)
     })
     .await;
     find(&host, "#fl-book").unwrap().click();
@@ -714,7 +725,7 @@ async fn a_record_of_another_version_or_the_old_format_is_dropped_and_the_journe
     let fake = fake_server();
     let (host, _mounted) = mount(&fake);
     until("the form", || find(&host, "#fl-name").is_some()).await;
-    assert_eq!(text_of(&host, "#fl-step-heading"), text::CHECK_HEADING);
+    assert_eq!(text_of(&host, "#fl-step-heading"), en(Msg::CheckHeading));
     let storage = window().local_storage().unwrap().unwrap();
     assert_eq!(
         storage
@@ -722,4 +733,87 @@ async fn a_record_of_another_version_or_the_old_format_is_dropped_and_the_journe
             .unwrap(),
         None
     );
+}
+
+/// The digits of `text` (`1,234명` and `1,234 people` both give `1234`).
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn click(host: &web_sys::HtmlElement, selector: &str) {
+    find(host, selector)
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_while_waiting_keeps_the_rank_and_the_numbers() {
+    clear_storage();
+    holding_ticket(QueuePlace::PreQueue { index: 7 });
+    let fake = fake_server();
+    serve_state(&fake, &state(true, 10, false, true));
+    let (host, _mounted) = mount_in(&fake, Locale::Ko);
+    until("the rank", || find(&host, "#fl-rank").is_some()).await;
+    let widget = find(&host, ".fl-widget").unwrap();
+    assert_eq!(widget.get_attribute("lang").as_deref(), Some("ko"));
+    assert_eq!(
+        text_of(&host, "#fl-step-heading"),
+        Msg::WaitHeading.get(Locale::Ko)
+    );
+    let (rank, ahead) = (text_of(&host, "#fl-rank"), text_of(&host, "#fl-ahead"));
+    assert!(ahead.ends_with('명'), "{ahead}");
+    let estimate = text_of(&host, "#fl-estimate");
+    assert!(estimate.starts_with("약 "), "{estimate}");
+    let polls = fake.count(Method::Get, STATE_PATH);
+
+    click(&host, "button[lang=en]");
+    until("English", || {
+        text_of(&host, "#fl-step-heading") == en(Msg::WaitHeading)
+    })
+    .await;
+    pause(300).await;
+    assert_eq!(widget.get_attribute("lang").as_deref(), Some("en"));
+    assert_eq!(digits(&text_of(&host, "#fl-rank")), digits(&rank));
+    assert_eq!(digits(&text_of(&host, "#fl-ahead")), digits(&ahead));
+    let english = text_of(&host, "#fl-estimate");
+    assert!(english.starts_with("about "), "{english}");
+    let range = |text: &str| digits(text.split(['(', '（']).next().unwrap_or(""));
+    assert_eq!(range(&english), range(&estimate), "{english} / {estimate}");
+    assert_eq!(
+        fake.count(Method::Get, STATE_PATH),
+        polls,
+        "a switch asks the server nothing"
+    );
+    let button = find(&host, "button[lang=en]").unwrap();
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    let saved = window().local_storage().unwrap().unwrap();
+    assert_eq!(
+        saved.get_item("fairline:locale").unwrap().as_deref(),
+        Some("en")
+    );
+    clear_storage();
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_keeps_the_typed_details_and_the_step() {
+    clear_storage();
+    let fake = fake_server();
+    let (host, _mounted) = mount_in(&fake, Locale::En);
+    until("the form", || find(&host, "#fl-name").is_some()).await;
+    type_into(&host, "#fl-name", "Kim Minji");
+    type_into(&host, "#fl-birth-date", "1964-03-15");
+    click(&host, "button[lang=ko]");
+    until("Korean", || {
+        text_of(&host, "#fl-step-heading") == Msg::CheckHeading.get(Locale::Ko)
+    })
+    .await;
+    let name: web_sys::HtmlInputElement = find(&host, "#fl-name").unwrap().unchecked_into();
+    assert_eq!(name.value(), "Kim Minji");
+    let born: web_sys::HtmlInputElement = find(&host, "#fl-birth-date").unwrap().unchecked_into();
+    assert_eq!(born.value(), "1964-03-15");
+    assert_eq!(text_of(&host, "h1"), campaign().names.ko);
+    clear_storage();
 }

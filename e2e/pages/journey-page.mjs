@@ -27,10 +27,35 @@ export async function setDeviceClock(page, deviceOffsetMs = 0) {
   }, shift);
 }
 
+/** What a citizen reads on the controls and headings the tests use, in each language. */
+export const LABELS = {
+  ko: {
+    name: '이름', birthDate: '생년월일', mobile: '휴대전화 번호',
+    check: '예약 대상자 확인하기', join: '대기열에 들어가기', waitHeading: '대기 중입니다',
+    chooseHeading: '접종 장소와 시간 선택', region: '서울특별시', centre: /강남구 예방접종센터/,
+    book: '이 시간으로 예약하기', cancel: '예약 취소하기', cancelledHeading: '예약 취소 완료',
+    extend: '예약 시간 연장하기', extended: '까지 예약할 수 있습니다', yourTurnTitle: /예약하실 차례/,
+    timeLeft: /남은 예약 시간/, fairDraw: /일찍 들어와도 유리하지 않습니다/, switchTo: 'English',
+  },
+  en: {
+    name: 'Full name', birthDate: 'Date of birth', mobile: 'Mobile number',
+    check: 'Check my eligibility', join: 'Join the queue', waitHeading: 'You are in the queue',
+    chooseHeading: 'Choose a place and time', region: 'Seoul', centre: /Gangnam-gu Vaccination Centre/,
+    book: 'Book this time', cancel: 'Cancel this booking', cancelledHeading: 'Booking cancelled',
+    extend: 'Give me more time', extended: 'You now have until', yourTurnTitle: /Your turn/,
+    timeLeft: /Time left to book/, fairDraw: /Arriving earlier does not help/, switchTo: '한국어',
+  },
+};
+
+/** Words that may stand in Latin letters in a Korean page: names, not sentences. */
+const LATIN_ALLOWED = new Set(['Fairline', 'UTC', 'English']);
+
 export class JourneyPage {
-  constructor(page, baseUrl) {
+  constructor(page, baseUrl, lang = 'en') {
     this.page = page;
     this.baseUrl = baseUrl;
+    this.lang = lang;
+    this.labels = LABELS[lang];
     this.requests = [];
     page.on('request', (request) => {
       this.requests.push({ method: request.method(), path: new URL(request.url()).pathname });
@@ -48,7 +73,7 @@ export class JourneyPage {
 
   stepHeading() { return this.page.locator('#fl-step-heading'); }
   verdict() { return this.page.locator('[data-verdict]').first(); }
-  joinButton() { return this.page.getByRole('button', { name: 'Join the queue' }); }
+  joinButton() { return this.page.getByRole('button', { name: this.labels.join }); }
   rank() { return this.page.locator('#fl-rank'); }
   clockNotice() { return this.page.locator('#fl-clock-notice'); }
   offlineNotice() { return this.page.locator('#fl-offline'); }
@@ -56,20 +81,20 @@ export class JourneyPage {
   reference() { return this.page.locator('#fl-reference'); }
 
   async fillDetails({ name = 'Kim Minji', birthDate, mobile = '010-1234-5678' }) {
-    await this.page.getByLabel('Full name').fill(name);
-    await this.page.getByLabel('Date of birth').fill(birthDate);
-    await this.page.getByLabel('Mobile number').fill(mobile);
+    await this.page.getByLabel(this.labels.name, { exact: true }).fill(name);
+    await this.page.getByLabel(this.labels.birthDate, { exact: true }).fill(birthDate);
+    await this.page.getByLabel(this.labels.mobile, { exact: true }).fill(mobile);
   }
 
   async check() {
-    await this.page.getByRole('button', { name: 'Check my eligibility' }).click();
+    await this.page.getByRole('button', { name: this.labels.check }).click();
     await this.verdict().waitFor({ timeout: 15_000 });
   }
 
   async join() {
     await this.joinButton().click();
     try {
-      await this.page.getByRole('heading', { name: 'You are in the queue' }).waitFor({ timeout: 15_000 });
+      await this.page.getByRole('heading', { name: this.labels.waitHeading }).waitFor({ timeout: 15_000 });
     } catch (error) {
       throw new Error(`${error.message}\npage said: ${await this.page.locator('main').innerText()}`);
     }
@@ -81,21 +106,51 @@ export class JourneyPage {
   }
 
   async waitForChoice() {
-    await this.page.getByRole('heading', { name: 'Choose a place and time' }).waitFor({ timeout: 90_000 });
+    await this.page.getByRole('heading', { name: this.labels.chooseHeading }).waitFor({ timeout: 90_000 });
   }
 
   /** Region → centre → first open day → first open time. */
   async choose() {
-    await this.page.getByRole('radio', { name: 'Seoul' }).check();
-    await this.page.getByRole('radio', { name: /Gangnam-gu Vaccination Centre/ }).check();
+    await this.page.getByRole('radio', { name: this.labels.region }).check();
+    await this.page.getByRole('radio', { name: this.labels.centre }).check();
     await this.page.locator('.fl-days input:not([disabled])').first().check();
     await this.page.locator('.fl-times input').first().waitFor({ timeout: 15_000 });
     await this.page.locator('.fl-times input:not([disabled])').first().check();
   }
 
   async book() {
-    await this.page.getByRole('button', { name: 'Book this time' }).click();
+    await this.page.getByRole('button', { name: this.labels.book }).click();
     await this.reference().waitFor({ timeout: 20_000 });
+  }
+
+  /** Switches the widget to the other language with its language switch. */
+  async switchLanguage() {
+    await this.page.getByRole('button', { name: this.labels.switchTo }).click();
+    this.lang = this.lang === 'ko' ? 'en' : 'ko';
+    this.labels = LABELS[this.lang];
+    await this.page.locator(`.fl-widget[lang=${this.lang}]`).waitFor();
+  }
+
+  /**
+   * Runs of three or more Latin-letter words in the widget's visible text (outside `<code>` and
+   * allowed names): what a Korean page must never show.
+   */
+  async englishSentences() {
+    const texts = await this.page.locator('.fl-widget').evaluate((root) => {
+      const found = [];
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || parent.closest('code')) continue;
+        if (!parent.checkVisibility?.() && parent.offsetParent === null) continue;
+        found.push(node.textContent);
+      }
+      return found;
+    });
+    const word = "[A-Za-z][A-Za-z'’-]*";
+    const run = new RegExp(`${word}(?:[\\s,.:;—–-]+${word}){2,}`, 'g');
+    return texts.flatMap((text) => [...text.matchAll(run)].map((m) => m[0]))
+      .filter((sentence) => !sentence.split(/[\s,.:;—–-]+/).every((w) => LATIN_ALLOWED.has(w)));
   }
 
   /** axe-core violations at WCAG 2.x A/AA level for the current page. */

@@ -11,13 +11,13 @@ export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 
 /** A server rehearsing `rehearseAt` and a widget page against it. */
-export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0, timezoneId }) {
+export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0, timezoneId, locale = 'en-US' }) {
   const extraArgs = ['--rehearse-at', rehearseAt];
   if (admitRate !== undefined) extraArgs.push('--admit-rate', String(admitRate));
   const server = await startServer({ extraArgs });
-  const { page, problems } = await openPage(browser, { ...viewport, timezoneId });
+  const { page, problems } = await openPage(browser, { ...viewport, timezoneId, locale });
   await setDeviceClock(page, deviceOffsetMs);
-  const widget = new JourneyPage(page, server.baseUrl);
+  const widget = new JourneyPage(page, server.baseUrl, locale.startsWith('ko') ? 'ko' : 'en');
   return {
     server, page, problems, widget,
     async close() {
@@ -27,9 +27,15 @@ export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitR
   };
 }
 
-/** Asserts axe finds nothing, then saves a screenshot named after the step. */
+/**
+ * Asserts axe finds nothing and, in Korean, that no English sentence shows; then saves a
+ * screenshot named after the step.
+ */
 export async function checkpoint(widget, name) {
   assert.deepEqual(await widget.accessibilityViolations(), [], `axe violations at ${name}`);
+  if (widget.lang === 'ko') {
+    assert.deepEqual(await widget.englishSentences(), [], `English shown in Korean at ${name}`);
+  }
   await saveScreenshot(widget.page, name);
 }
 

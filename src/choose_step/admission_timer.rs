@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::format::{format_clock, format_countdown};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::requests::{Request, Requests};
 use crate::session::Session;
-use crate::text;
 
 /// Warn this long before the admission ends.
 pub const WARN_BEFORE: Duration = Duration::from_secs(120);
@@ -67,26 +67,33 @@ pub fn AdmissionTimer() -> impl IntoView {
         };
         if warning_due(left, expires, warned_for.get_untracked()) {
             warned_for.set(Some(expires));
-            warn_session.announce(text::time_warning(&format_countdown(left)));
+            let locale = warn_session.i18n.now();
+            let left = format_countdown(left, locale);
+            warn_session.announce(Msg::TimeWarning.fill(locale, &[("left", &left)]));
         }
     });
     let campaign = session.campaign;
+    let i18n = use_i18n();
     let limit_text = move || {
         let left = left()?;
+        let locale = i18n.locale();
         if left.is_zero() {
             return Some(
-                view! { <p class="fl-error" id="fl-time-limit">{text::ADMISSION_EXPIRED}</p> }
+                view! { <p class="fl-error" id="fl-time-limit">{Msg::AdmissionExpired.get(locale)}</p> }
                     .into_any(),
             );
         }
         let expires = expires_at()?;
-        let until = format_clock(campaign.with(|c| c.local(expires)));
+        let until = format_clock(campaign.with(|c| c.local(expires)), locale);
+        let left_text = format_countdown(left, locale);
         let warning = (left <= WARN_BEFORE).then(|| {
-            view! { <p class="fl-notice">{text::time_warning(&format_countdown(left))}</p> }
+            let sentence = Msg::TimeWarning.fill(locale, &[("left", &left_text)]);
+            view! { <p class="fl-notice">{sentence}</p> }
         });
+        let limit = Msg::TimeLeft.fill(locale, &[("left", &left_text), ("until", &until)]);
         Some(
             view! {
-                <p id="fl-time-limit" class="fl-strong">{text::time_left(&format_countdown(left), &until)}</p>
+                <p id="fl-time-limit" class="fl-strong">{limit}</p>
                 {warning}
             }
             .into_any(),
@@ -97,7 +104,7 @@ pub fn AdmissionTimer() -> impl IntoView {
             {limit_text}
             <Show when=move || { extensions_left() > 0 }>
                 <button type="button" class="fl-secondary" id="fl-extend"
-                    on:click=move |_| { extend.dispatch_local(Request::Extend); }>{text::EXTEND_BUTTON}</button>
+                    on:click=move |_| { extend.dispatch_local(Request::Extend); }>{tr(Msg::ExtendButton)}</button>
             </Show>
         </div>
     }

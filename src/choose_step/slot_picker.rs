@@ -4,10 +4,11 @@
 use fairline_core::wire::unix_ms;
 use leptos::prelude::*;
 
+use super::day_picker::places_text;
 use super::radio::radio;
-use crate::format::format_clock;
+use crate::format::format_clock_range;
+use crate::i18n::{use_i18n, Msg};
 use crate::session::Session;
-use crate::text;
 
 /// The time radios of the centre and day picked.
 #[component]
@@ -31,19 +32,26 @@ pub fn SlotPicker() -> impl IntoView {
                     .filter(|s| s.remaining == 0)
                     .count();
                 if full > 0 {
-                    session.announce(text::full_announcement(full, availability.slots.len()));
+                    let (full, total) = (full.to_string(), availability.slots.len().to_string());
+                    let locale = session.i18n.now();
+                    session.announce(
+                        Msg::FullAnnouncement.fill(locale, &[("full", &full), ("total", &total)]),
+                    );
                 }
             }
             Some(answer)
         }
     });
     let campaign = session.campaign;
+    let i18n = use_i18n();
     move || {
+        let locale = i18n.locale();
         let availability = match slots.get()?? {
             Ok(a) => a,
             Err(failure) => {
                 return Some(
-                    view! { <p class="fl-error">{failure.citizen_message()}</p> }.into_any(),
+                    view! { <p class="fl-error">{failure.citizen_message().get(locale)}</p> }
+                        .into_any(),
                 )
             }
         };
@@ -53,16 +61,12 @@ pub fn SlotPicker() -> impl IntoView {
             .map(|s| {
                 let starts = s.starts_at;
                 let full = s.remaining == 0;
-                let label = format!(
-                    "{}–{}",
-                    format_clock(campaign.with(|c| c.local(s.starts_at))),
-                    format_clock(campaign.with(|c| c.local(s.ends_at)))
+                let label = format_clock_range(
+                    campaign.with(|c| c.local(s.starts_at)),
+                    campaign.with(|c| c.local(s.ends_at)),
+                    locale,
                 );
-                let detail = if full {
-                    text::FULL.to_owned()
-                } else {
-                    text::places_left(s.remaining)
-                };
+                let detail = places_text(s.remaining, locale);
                 radio(
                     "fl-time",
                     format!("fl-time-{}", unix_ms(starts)),
@@ -76,7 +80,7 @@ pub fn SlotPicker() -> impl IntoView {
             .collect_view();
         Some(
             view! {
-                <fieldset class="fl-group fl-times"><legend>{text::TIME}</legend>{radios}</fieldset>
+                <fieldset class="fl-group fl-times"><legend>{Msg::Time.get(locale)}</legend>{radios}</fieldset>
             }
             .into_any(),
         )

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 
+use crate::locale::Locale;
 use crate::person::international_age;
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
@@ -32,6 +33,16 @@ pub struct Names {
     pub en: String,
 }
 
+impl Names {
+    /// The name in `locale`.
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Ko => &self.ko,
+            Locale::En => &self.en,
+        }
+    }
+}
+
 /// A booking campaign: who may book, when, and where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -40,6 +51,10 @@ pub struct Campaign {
     pub id: String,
     /// Display names.
     pub names: Names,
+    /// The language the widget speaks when neither the host page, the citizen's earlier choice
+    /// nor the browser's languages name one it speaks (`"ko"` or `"en"`; English when absent).
+    #[serde(default)]
+    pub default_locale: Locale,
     /// When the queue opens, with its UTC offset (normally the earliest window's opening).
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]

@@ -13,8 +13,8 @@
 //! (`cargo xtask test lint` checks both, and that core's dependency tree holds no web, server or
 //! database crate):
 //!
-//! 1. **types**: [`person`] (citizen input), [`campaign`] (rules as data), [`rng`], [`clock`],
-//!    [`wire`] (what travels), [`token`];
+//! 1. **types**: [`person`] (citizen input), [`campaign`] (rules as data), [`locale`] (the
+//!    languages), [`rng`], [`clock`], [`wire`] (what travels), [`token`];
 //! 2. **rules and verdicts**: [`eligibility`], [`booking`] (wire types that carry verdicts),
 //!    [`draw`] (the fair pre-queue), [`poll`] (the polling policy);
 //! 3. **behaviour derived from them**, shared by widget, server and simulator: [`position`],
@@ -27,6 +27,7 @@
 // 1. Types.
 pub mod campaign;
 pub mod clock;
+pub mod locale;
 pub mod person;
 pub mod rng;
 pub mod token;

@@ -31,9 +31,12 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-/// In an HTML file, replaced by the campaign's name (HTML-escaped): the Korean name when there
-/// is one, else the English.
+/// In an HTML file, replaced by the campaign's name (HTML-escaped) in its default language (the
+/// other language's when that one is empty).
 pub const CAMPAIGN_NAME: &str = "{{campaign_name}}";
+/// In an HTML file, replaced by the tag of the campaign's default language (`ko`, `en`): the
+/// page's `lang` before the widget picks the citizen's language.
+pub const LOCALE: &str = "{{locale}}";
 /// In an HTML file, replaced by the campaign's id (HTML-escaped).
 pub const CAMPAIGN_ID: &str = "{{campaign_id}}";
 /// In an HTML file, replaced by the campaign document as JSON, safe inside a `<script
@@ -61,6 +64,8 @@ const API_PREFIXES: [&str; 2] = ["v1", "metrics"];
 pub struct PageValues {
     /// The campaign's name in its default language.
     pub campaign_name: String,
+    /// The tag of the language of [`PageValues::campaign_name`].
+    pub locale: String,
     /// The campaign's id.
     pub campaign_id: String,
     /// The campaign document as JSON, escaped for a `<script>` element.
@@ -70,17 +75,21 @@ pub struct PageValues {
 }
 
 impl PageValues {
-    /// The values of `campaign`: its Korean name if it has one, else its English name; its
-    /// document; and whether the clock is a rehearsal's.
+    /// The values of `campaign`: its name in its default language (the other language's when
+    /// that one is empty), that language, its document, and whether the clock is a rehearsal's.
     pub fn of(campaign: &fairline_core::campaign::Campaign, rehearsal: bool) -> Self {
-        let names = &campaign.names;
-        let name = if names.ko.trim().is_empty() {
-            &names.en
-        } else {
-            &names.ko
+        use fairline_core::locale::Locale;
+        let default = campaign.default_locale;
+        let locale = match campaign.names.get(default).trim() {
+            "" => Locale::ALL
+                .into_iter()
+                .find(|l| *l != default)
+                .unwrap_or(default),
+            _ => default,
         };
         Self {
-            campaign_name: name.clone(),
+            campaign_name: campaign.names.get(locale).to_owned(),
+            locale: locale.tag().to_owned(),
             campaign_id: campaign.id.clone(),
             campaign_json: script_json(&serde_json::to_string(campaign).unwrap_or_default()),
             rehearsal,
@@ -474,7 +483,7 @@ fn fill_placeholders(page: &[u8], values: &PageValues) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(page) else {
         return page.to_vec();
     };
-    if ![CAMPAIGN_NAME, CAMPAIGN_ID, CAMPAIGN_JSON, REHEARSAL]
+    if ![CAMPAIGN_NAME, CAMPAIGN_ID, CAMPAIGN_JSON, REHEARSAL, LOCALE]
         .iter()
         .any(|placeholder| text.contains(placeholder))
     {
@@ -483,6 +492,7 @@ fn fill_placeholders(page: &[u8], values: &PageValues) -> Vec<u8> {
     // The JSON goes in last, so a placeholder written inside the campaign is never replaced.
     text.replace(CAMPAIGN_NAME, &escape_html(&values.campaign_name))
         .replace(CAMPAIGN_ID, &escape_html(&values.campaign_id))
+        .replace(LOCALE, &escape_html(&values.locale))
         .replace(REHEARSAL, if values.rehearsal { "true" } else { "false" })
         .replace(CAMPAIGN_JSON, &values.campaign_json)
         .into_bytes()
@@ -582,6 +592,7 @@ mod tests {
         std::fs::write(dir.path().join("app-0123456789abcdef.js.gz"), "short").unwrap();
         let values = PageValues {
             campaign_name: "<Name>".into(),
+            locale: "en".into(),
             campaign_id: "id".into(),
             campaign_json: "{}".into(),
             rehearsal: false,

@@ -7,11 +7,23 @@ use crate::campaign::{
     AgeRange, BirthDateRange, Campaign, Cohort, Coverage, Example, Names, Period, RotaDay, Site,
     SlotTemplate, Window,
 };
+use crate::locale::Locale;
 
 read_struct!(Names { ko: req, en: req });
+
+impl FromJson for Locale {
+    fn read(value: &Json, at: &'static str) -> Result<Self, ReadError> {
+        let tag = super::text(value, at)?;
+        Locale::ALL
+            .into_iter()
+            .find(|locale| locale.tag() == tag)
+            .ok_or(ReadError { at })
+    }
+}
 read_struct!(Campaign {
     id: req,
     names: req,
+    default_locale: or_default,
     opens_at: req,
     utc_offset: opt,
     period: opt,
@@ -117,5 +129,22 @@ mod tests {
             Err(ReadError { at: "utc_offset" })
         );
         assert!(serde_json::from_str::<Campaign>(bad).is_err());
+        let unknown_language = text.replace(r#""id":"c""#, r#""id":"c","default_locale":"fr""#);
+        assert_eq!(
+            from_json::<Campaign>(&unknown_language),
+            Err(ReadError {
+                at: "default_locale"
+            })
+        );
+        assert!(serde_json::from_str::<Campaign>(&unknown_language).is_err());
+    }
+
+    #[test]
+    fn the_shipped_campaigns_name_their_language() {
+        let languages: Vec<Locale> = CAMPAIGNS
+            .iter()
+            .map(|file| toml::from_str::<Campaign>(file).unwrap().default_locale)
+            .collect();
+        assert_eq!(languages, [Locale::Ko, Locale::En]);
     }
 }
