@@ -17,9 +17,11 @@ use crate::{clock::ServerClock, config::Tuning, store::Database};
 /// What `fairline-server serve` was asked to do: its command-line options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
-    /// The campaign file (TOML).
-    #[arg(long, value_name = "FILE")]
-    pub campaign: PathBuf,
+    /// A campaign file (TOML), or a folder whose `*.toml` files are campaigns; repeatable. Each
+    /// campaign keeps its own queue, admission and secrets; the first is the default (the
+    /// static pages name it).
+    #[arg(long, value_name = "FILE|DIR", required = true)]
+    pub campaign: Vec<PathBuf>,
     /// Address to listen on; port 0 picks a free port (the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -72,19 +74,52 @@ pub fn check(path: &Path) -> ExitCode {
     }
 }
 
-/// `fairline-server serve`: checks the campaign (refusing one that fails), opens the store,
+/// The campaign files `--campaign` names: each file as given, each folder's `*.toml` files in
+/// name order.
+pub fn campaign_files(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in given {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut in_folder: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read campaign folder {}", path.display()))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
+            .collect();
+        if in_folder.is_empty() {
+            bail!("campaign folder {} holds no .toml file", path.display());
+        }
+        in_folder.sort();
+        files.extend(in_folder);
+    }
+    Ok(files)
+}
+
+/// Loads and checks every campaign `--campaign` names, refusing any that fails its check.
+pub fn load_checked_campaigns(given: &[PathBuf]) -> anyhow::Result<Vec<Campaign>> {
+    let mut campaigns = Vec::new();
+    for file in campaign_files(given)? {
+        let campaign = load_campaign(&file)?;
+        let report = check_campaign(&campaign);
+        if !report.passes() {
+            eprint!("{}", report.render());
+            bail!(
+                "campaign {} fails its check; run `fairline-server check {}`",
+                campaign.id,
+                file.display()
+            );
+        }
+        campaigns.push(campaign);
+    }
+    Ok(campaigns)
+}
+
+/// `fairline-server serve`: checks the campaigns (refusing any that fails), opens the store,
 /// binds, prints `listening on http://ADDR`, serves until Ctrl-C or SIGTERM.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    let campaign = load_campaign(&options.campaign)?;
-    let report = check_campaign(&campaign);
-    if !report.passes() {
-        eprint!("{}", report.render());
-        bail!(
-            "campaign {} fails its check; run `fairline-server check {}`",
-            campaign.id,
-            options.campaign.display()
-        );
-    }
+    let campaigns = load_checked_campaigns(&options.campaign)?;
     let clock = match options.rehearse_at {
         Some(instant) => {
             println!("rehearsal: the server clock starts at {instant}");
@@ -96,8 +131,8 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         .database
         .clone()
         .unwrap_or_else(|| Database::Sqlite(options.data_dir.join("fairline.sqlite3")));
-    let state = crate::AppState::start_on(
-        campaign,
+    let state = crate::AppState::start_campaigns(
+        campaigns,
         &options.data_dir,
         &database,
         clock,
@@ -159,6 +194,8 @@ mod tests {
             "serve",
             "--campaign",
             "campaigns/example.toml",
+            "--campaign",
+            "more-campaigns",
             "--listen",
             "127.0.0.1:0",
             "--data",
@@ -185,6 +222,7 @@ mod tests {
             "7",
         ])
         .unwrap();
+        assert_eq!(options.campaign.len(), 2);
         assert_eq!(options.data_dir.to_str(), Some("scratch"));
         assert!(options.static_dir.is_some() && options.rehearse_at.is_some());
         assert!(matches!(options.database, Some(Database::Postgres(_))));

@@ -46,6 +46,17 @@ pub struct Secrets {
 }
 
 impl Secrets {
+    /// The secrets of one campaign: signing keys and the person key derived for `campaign_id`
+    /// (a ticket or admission of one campaign verifies in no other, and a person's key hash
+    /// differs between campaigns); the admin token stays the deployment's.
+    pub fn for_campaign(&self, campaign_id: &str) -> Self {
+        Self {
+            keyring: self.keyring.scoped(campaign_id),
+            person_key: crate::signing::scoped_secret(&self.person_key, campaign_id),
+            admin_token: self.admin_token.clone(),
+        }
+    }
+
     /// From the environment, a named file, or `data_dir/secrets.json` (generated if missing).
     pub fn load(data_dir: &Path) -> anyhow::Result<Self> {
         if let Ok(keys) = std::env::var("FAIRLINE_HMAC_KEYS") {

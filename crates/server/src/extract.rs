@@ -7,7 +7,6 @@ use axum::{
     http::{header::AUTHORIZATION, request::Parts},
 };
 use fairline_core::{
-    campaign::Campaign,
     error::ErrorCode,
     token,
     wire::{AdmissionClaims, AdmitRequest, Claims, Signed, TicketClaims},
@@ -19,7 +18,7 @@ use crate::{
     identity::same_secret,
     routes::{campaign_in_path, CampaignPath},
     signing::SignatureError,
-    AppState,
+    AppState, CampaignScope,
 };
 
 /// Largest request body accepted anywhere (bookings and joins are well under 2 KiB).
@@ -96,27 +95,35 @@ impl From<SignatureError> for ErrorCode {
 
 /// The campaign named by the path's `{campaign_id}` (the routes' own [`CampaignPath`]), or 404
 /// `campaign_not_found`.
-async fn campaign_of<'a>(parts: &mut Parts, state: &'a AppState) -> Result<&'a Campaign, AppError> {
+async fn campaign_of<'a>(
+    parts: &mut Parts,
+    state: &'a AppState,
+) -> Result<&'a CampaignScope, AppError> {
     match Path::<CampaignPath>::from_request_parts(parts, state).await {
         Ok(Path(path)) => campaign_in_path(state, &path.campaign_id),
         Err(_) => Err(ErrorCode::CampaignNotFound.into()),
     }
 }
 
-/// Checks signed claims' MAC with the key they name and their campaign.
+/// Checks signed claims' MAC with the key they name, and their campaign against the path's. The
+/// MAC is checked with the keys of the campaign the claims name when this server serves it
+/// (so a genuine token of another campaign is `token_wrong_campaign`, a forged one
+/// `token_bad_signature`), else with the path's.
 fn verify<C: Claims>(
     state: &AppState,
+    scope: &CampaignScope,
     signed: &Signed<C>,
     key_id: &str,
     campaign_id: &str,
-    campaign: &Campaign,
 ) -> Result<(), AppError> {
     state
+        .scope(campaign_id)
+        .unwrap_or(scope)
         .secrets()
         .keyring
         .verify(signed, key_id)
         .map_err(|e| AppError::from(ErrorCode::from(e)))?;
-    if campaign_id != campaign.id {
+    if campaign_id != scope.campaign().id {
         return Err(ErrorCode::TokenWrongCampaign.into());
     }
     Ok(())
@@ -140,10 +147,10 @@ impl FromRequest<AppState> for VerifiedTicket {
         let claims = &ticket.claims;
         verify(
             state,
+            campaign,
             &ticket,
             &claims.key_id,
             &claims.campaign_id,
-            campaign,
         )?;
         Ok(Self(ticket))
     }
@@ -164,10 +171,10 @@ impl FromRequestParts<AppState> for VerifiedAdmission {
         let claims = &admission.claims;
         verify(
             state,
+            campaign,
             &admission,
             &claims.key_id,
             &claims.campaign_id,
-            campaign,
         )?;
         Ok(Self(admission))
     }

@@ -24,7 +24,7 @@ use std::{net::SocketAddr, path::Path, sync::Arc};
 
 use axum::{extract::Request, Router};
 
-pub use state::AppState;
+pub use state::{AppState, CampaignScope};
 
 /// The API router for `state`, without static files.
 pub fn app(state: AppState) -> Router {

@@ -25,6 +25,13 @@ pub struct Metrics {
     errors: Mutex<BTreeMap<&'static str, u64>>,
 }
 
+/// One queue's gauges: (waiting, admitted_through, rate, active admissions, paused), as
+/// [`crate::queue::QueueEngine::gauges`] gives them.
+pub type QueueGauges = (u64, u64, f64, u64, bool);
+
+/// A gauge's name, help and how to read it from [`QueueGauges`].
+type Gauge = (&'static str, &'static str, fn(&QueueGauges) -> f64);
+
 impl Metrics {
     /// Counts one error response with `code`.
     pub fn count_error(&self, code: ErrorCode) {
@@ -40,48 +47,39 @@ impl Metrics {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The exposition text, with the queue's gauges.
-    pub fn render(
-        &self,
-        waiting: u64,
-        admitted_through: u64,
-        rate: f64,
-        active: u64,
-        paused: bool,
-    ) -> String {
+    /// The exposition text, with each campaign's queue gauges (labelled `campaign`).
+    pub fn render(&self, queues: &[(&str, QueueGauges)]) -> String {
         let mut out = String::new();
-        let gauges = [
+        let gauges: [Gauge; 5] = [
             (
                 "fairline_waiting",
                 "Places issued and not yet reached by admission.",
-                waiting as f64,
+                |g| g.0 as f64,
             ),
             (
                 "fairline_admitted_through",
                 "Ranks below this may be admitted.",
-                admitted_through as f64,
+                |g| g.1 as f64,
             ),
             (
                 "fairline_admit_rate_per_second",
                 "Configured admission rate.",
-                rate,
+                |g| g.2,
             ),
             (
                 "fairline_active_admissions",
                 "Admissions claimed and neither used nor lapsed.",
-                active as f64,
+                |g| g.3 as f64,
             ),
-            (
-                "fairline_paused",
-                "1 while admission is paused.",
-                f64::from(u8::from(paused)),
-            ),
+            ("fairline_paused", "1 while admission is paused.", |g| {
+                f64::from(u8::from(g.4))
+            }),
         ];
         for (name, help, value) in gauges {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-            );
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+            for (campaign, queue) in queues {
+                let _ = writeln!(out, "{name}{{campaign=\"{campaign}\"}} {}", value(queue));
+            }
         }
         let counters = [
             ("fairline_joins_total", "Tickets issued.", &self.joins),

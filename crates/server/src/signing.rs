@@ -40,6 +40,20 @@ impl Keyring {
         Some(Self { keys })
     }
 
+    /// The same key ids with secrets derived for `scope` (see [`scoped_secret`]): what one scope
+    /// signs, no other scope verifies.
+    pub fn scoped(&self, scope: &str) -> Self {
+        let keys = self
+            .keys
+            .iter()
+            .map(|key| SigningKey {
+                id: key.id.clone(),
+                secret: scoped_secret(&key.secret, scope),
+            })
+            .collect();
+        Self { keys }
+    }
+
     /// The id new claims must carry.
     pub fn signing_key_id(&self) -> &str {
         &self.keys[0].id
@@ -73,6 +87,12 @@ impl Keyring {
             .verify_slice(&given)
             .map_err(|_| SignatureError::BadSignature)
     }
+}
+
+/// A secret for one scope (a campaign), derived from a deployment secret: the HMAC of the
+/// scope's name under it. Scopes share no usable key, and nothing is stored per scope.
+pub fn scoped_secret(secret: &[u8], scope: &str) -> Vec<u8> {
+    mac(secret, format!("fairline-scope-v1\n{scope}").as_bytes())
 }
 
 /// HMAC-SHA256 of `message` under `secret`.
@@ -116,6 +136,23 @@ mod tests {
             id: id.into(),
             secret: vec![byte; 32],
         }
+    }
+
+    #[test]
+    fn what_one_scope_signs_no_other_scope_verifies() {
+        let deployment = Keyring::new(vec![key("k1", 1)]).unwrap();
+        let (first, second) = (deployment.scoped("first"), deployment.scoped("second"));
+        let ticket = first.sign(claims("k1"));
+        assert_eq!(first.verify(&ticket, "k1"), Ok(()));
+        assert_eq!(deployment.scoped("first").verify(&ticket, "k1"), Ok(()));
+        assert_eq!(
+            second.verify(&ticket, "k1"),
+            Err(SignatureError::BadSignature)
+        );
+        assert_eq!(
+            deployment.verify(&ticket, "k1"),
+            Err(SignatureError::BadSignature)
+        );
     }
 
     #[test]

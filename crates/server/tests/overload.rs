@@ -62,15 +62,7 @@ async fn a_join_burst_is_shed_with_retry_after_while_admitted_users_book() {
         "a burst of 300 joins against a bound of 2 shed nothing"
     );
     assert!(bookings.iter().all(|status| *status == 201), "{bookings:?}");
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.get_text(&app.url("/metrics")).await;
     assert!(metrics.contains("fairline_shed_total"), "{metrics}");
     assert!(
         metrics.contains("fairline_errors_total{code=\"overloaded\"}"),

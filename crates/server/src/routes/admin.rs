@@ -14,11 +14,11 @@ use crate::{
     config::MAX_ADMIT_RATE_PER_S,
     error::{AppError, BodyField},
     extract::{AdminToken, JsonBody},
-    AppState,
+    AppState, CampaignScope,
 };
 
-fn controls(state: &AppState) -> Json<AdmissionControls> {
-    let (_, admitted_through, rate_per_second, _, paused) = state.queue().gauges();
+fn controls(scope: &CampaignScope) -> Json<AdmissionControls> {
+    let (_, admitted_through, rate_per_second, _, paused) = scope.queue().gauges();
     Json(AdmissionControls {
         paused,
         rate_per_second,
@@ -65,9 +65,9 @@ async fn set_paused(
     Path(CampaignPath { campaign_id: id }): Path<CampaignPath>,
     paused: bool,
 ) -> Result<Json<AdmissionControls>, AppError> {
-    campaign_in_path(&state, &id)?;
-    state.queue().set_paused(paused).await?;
-    Ok(controls(&state))
+    let scope = campaign_in_path(&state, &id)?;
+    scope.queue().set_paused(paused).await?;
+    Ok(controls(scope))
 }
 
 /// Sets admissions per second (0 < rate ≤ 100 000).
@@ -87,13 +87,13 @@ pub async fn set_rate(
     JsonBody(change): JsonBody<RateChange>,
 ) -> Result<Json<AdmissionControls>, AppError> {
     admin?;
-    campaign_in_path(&state, &id)?;
+    let scope = campaign_in_path(&state, &id)?;
     if !(change.per_second > 0.0 && change.per_second <= MAX_ADMIT_RATE_PER_S) {
         return Err(AppError::invalid(
             ErrorCode::RateOutOfRange,
             BodyField::PerSecond,
         ));
     }
-    state.queue().set_rate(change.per_second).await?;
-    Ok(controls(&state))
+    scope.queue().set_rate(change.per_second).await?;
+    Ok(controls(scope))
 }

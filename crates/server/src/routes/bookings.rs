@@ -10,6 +10,7 @@ use axum::{
 };
 use fairline_core::{
     booking::{Booking, BookingReceipt, BookingRequest, BookingStatus},
+    campaign::Campaign,
     eligibility::evaluate_input,
     error::{ApiError, ErrorCode},
     wire::to_hex,
@@ -57,7 +58,8 @@ pub async fn book(
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<impl IntoResponse, AppError> {
     // A malformed body is refused before the admission is looked at.
-    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let scope = campaign_in_path(&state, &campaign_id)?;
+    let campaign = scope.campaign();
     let VerifiedAdmission(admission) = admission?;
     let idempotency_key = headers
         .get("idempotency-key")
@@ -67,7 +69,7 @@ pub async fn book(
         .ok_or_else(|| AppError::from(ErrorCode::IdempotencyKeyMissing))?
         .to_owned();
     // Stored to the millisecond; the receipt shows exactly what a later lookup will.
-    let now = QueueEngine::instant(fairline_core::wire::unix_ms(state.queue().now()));
+    let now = QueueEngine::instant(fairline_core::wire::unix_ms(scope.queue().now()));
     let verdict = evaluate_input(campaign, &request.person, now);
     if let Some(refused) = ApiError::for_verdict(&verdict) {
         return Err(refused.into());
@@ -76,7 +78,7 @@ pub async fn book(
         .person
         .parse()
         .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, BodyField::Person))?;
-    let person_hash = person_key_hash(&state.secrets().person_key, &person);
+    let person_hash = person_key_hash(&scope.secrets().person_key, &person);
     if person_hash != admission.claims.person_key_hash {
         return Err(ErrorCode::TokenWrongPerson.into());
     }
@@ -128,14 +130,14 @@ pub async fn book(
         BookOutcome::AdmissionUsed => return Err(ErrorCode::TokenReplayed.into()),
         BookOutcome::AdmissionExpired => return Err(ErrorCode::TokenExpired.into()),
     };
-    let secret = booking_secret(&state.secrets().person_key, &booking.reference);
-    let booking = in_campaign_time(&state, booking);
+    let secret = booking_secret(&scope.secrets().person_key, &booking.reference);
+    let booking = in_campaign_time(campaign, booking);
     Ok((status, Json(BookingReceipt { booking, secret })))
 }
 
 /// The booking with its times in the campaign's offset (as the campaign file writes them).
-fn in_campaign_time(state: &AppState, mut booking: Booking) -> Booking {
-    let offset = state.campaign().local_offset();
+fn in_campaign_time(campaign: &Campaign, mut booking: Booking) -> Booking {
+    let offset = campaign.local_offset();
     booking.starts_at = booking.starts_at.to_offset(offset);
     booking.ends_at = booking.ends_at.to_offset(offset);
     booking.created_at = booking.created_at.to_offset(offset);
@@ -147,10 +149,20 @@ async fn owned_booking(
     reference: &str,
     BookingSecret(given): BookingSecret,
 ) -> Result<Booking, AppError> {
-    let expected = booking_secret(&state.secrets().person_key, reference);
     let booking = state.store().booking(reference).await?;
-    match booking {
-        Some(booking) if same_secret(&given, &expected) => Ok(in_campaign_time(state, booking)),
+    // The booking's campaign keys its secret; a campaign no longer served owns nothing here.
+    let scope = booking
+        .as_ref()
+        .and_then(|booking| state.scope(&booking.campaign_id));
+    match (booking, scope) {
+        (Some(booking), Some(scope))
+            if same_secret(
+                &given,
+                &booking_secret(&scope.secrets().person_key, reference),
+            ) =>
+        {
+            Ok(in_campaign_time(scope.campaign(), booking))
+        }
         // Unknown reference and wrong secret look the same, so references cannot be probed.
         _ => Err(ErrorCode::BookingNotFound.into()),
     }
@@ -208,5 +220,9 @@ pub async fn cancel(
         .booking(&reference)
         .await?
         .ok_or_else(|| AppError::internal("booking vanished after cancel"))?;
-    Ok(Json(in_campaign_time(&state, booking)))
+    let campaign = state
+        .scope(&booking.campaign_id)
+        .ok_or_else(|| AppError::from(ErrorCode::BookingNotFound))?
+        .campaign();
+    Ok(Json(in_campaign_time(campaign, booking)))
 }

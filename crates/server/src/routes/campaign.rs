@@ -23,13 +23,17 @@ pub const RULES_VERSION_HEADER: HeaderName = HeaderName::from_static("fairline-r
     responses((status = 200, description = "The campaigns served", body = [CampaignSummary]), Refusals)
 )]
 pub async fn campaign_list(State(state): State<AppState>) -> impl IntoResponse {
-    let campaign = state.campaign();
+    let summaries = state
+        .scopes()
+        .iter()
+        .map(|scope| CampaignSummary {
+            id: scope.campaign().id.clone(),
+            names: scope.campaign().names.clone(),
+        })
+        .collect::<Vec<_>>();
     (
         [(header::CACHE_CONTROL, "public, max-age=30")],
-        Json(vec![CampaignSummary {
-            id: campaign.id.clone(),
-            names: campaign.names.clone(),
-        }]),
+        Json(summaries),
     )
 }
 
@@ -49,7 +53,7 @@ pub async fn campaign_document(
     State(state): State<AppState>,
     Path(CampaignPath { campaign_id }): Path<CampaignPath>,
 ) -> Result<impl IntoResponse, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let campaign = campaign_in_path(&state, &campaign_id)?.campaign();
     Ok((
         [
             (header::CACHE_CONTROL, "public, max-age=30".to_owned()),

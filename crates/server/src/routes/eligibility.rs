@@ -25,8 +25,8 @@ pub async fn check(
     Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     JsonBody(person): JsonBody<PersonInput>,
 ) -> Result<Json<EligibilityResponse>, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
-    let now = state.queue().now();
+    let scope = campaign_in_path(&state, &campaign_id)?;
+    let (campaign, now) = (scope.campaign(), scope.queue().now());
     Ok(Json(EligibilityResponse {
         verdict: evaluate_input(campaign, &person, now),
         rules_version: campaign.rules_version.clone(),

@@ -17,11 +17,13 @@ use crate::AppState;
     ))
 )]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let (waiting, through, rate, active, paused) = state.queue().gauges();
+    let queues: Vec<_> = state
+        .scopes()
+        .iter()
+        .map(|scope| (scope.campaign().id.as_str(), scope.queue().gauges()))
+        .collect();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state
-            .metrics()
-            .render(waiting, through, rate, active, paused),
+        state.metrics().render(&queues),
     )
 }

@@ -19,7 +19,7 @@ use axum::{
     middleware::from_fn_with_state,
     Router,
 };
-use fairline_core::{campaign::Campaign, error::ApiError, error::ErrorCode};
+use fairline_core::{error::ApiError, error::ErrorCode};
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 use utoipa::{
@@ -32,7 +32,7 @@ use crate::{
     error::AppError,
     extract::MAX_BODY_BYTES,
     guard::{self, RouteClass},
-    AppState,
+    AppState, CampaignScope,
 };
 
 /// The refusals every endpoint may answer with: the one error shape.
@@ -162,15 +162,12 @@ pub(crate) struct CampaignPath {
     pub(crate) campaign_id: String,
 }
 
-/// The campaign named in a path, or 404 `campaign_not_found`.
+/// The campaign named in a path (its rules, queue and secrets), or 404 `campaign_not_found`.
 pub(crate) fn campaign_in_path<'a>(
     state: &'a AppState,
     campaign_id: &str,
-) -> Result<&'a Campaign, AppError> {
-    let campaign = state.campaign();
-    if campaign.id == campaign_id {
-        Ok(campaign)
-    } else {
-        Err(ErrorCode::CampaignNotFound.into())
-    }
+) -> Result<&'a CampaignScope, AppError> {
+    state
+        .scope(campaign_id)
+        .ok_or_else(|| ErrorCode::CampaignNotFound.into())
 }

@@ -26,7 +26,7 @@ use crate::{
     metrics::Metrics,
     queue::QueueEngine,
     store::{AdmissionRow, Joined, NewTicket},
-    AppState,
+    AppState, CampaignScope,
 };
 
 /// `POST …/queue`: eligibility checked with core's join rule (a join before the opening is
@@ -44,8 +44,8 @@ pub async fn join(
     Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> Result<Json<JoinResponse>, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
-    let queue = state.queue();
+    let scope = campaign_in_path(&state, &campaign_id)?;
+    let (campaign, queue) = (scope.campaign(), scope.queue());
     let verdict = join_verdict(campaign, &input, queue.now());
     if let Some(refused) = ApiError::for_verdict(&verdict) {
         return Err(refused.into());
@@ -53,14 +53,14 @@ pub async fn join(
     let person = input
         .parse()
         .map_err(|_| AppError::invalid(ErrorCode::InvalidInput, BodyField::Person))?;
-    let person_hash = person_key_hash(&state.secrets().person_key, &person);
+    let person_hash = person_key_hash(&scope.secrets().person_key, &person);
     if let Some(ticket) = stored_ticket(&state, &campaign.id, &person_hash).await? {
         return Ok(Json(JoinResponse {
             ticket,
             rejoined: true,
         }));
     }
-    let keyring = &state.secrets().keyring;
+    let keyring = &scope.secrets().keyring;
     let joined = queue
         .join(&person_hash, |place| {
             let ticket = keyring.sign(TicketClaims {
@@ -134,8 +134,9 @@ pub async fn state(
     Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    campaign_in_path(&state, &campaign_id)?;
-    let document = state.queue().state_document();
+    let document = campaign_in_path(&state, &campaign_id)?
+        .queue()
+        .state_document();
     let cache_control = format!(
         "public, max-age={}",
         state.tuning().state_max_age_s.clamp(1, 5)
@@ -159,13 +160,17 @@ pub async fn state(
         .into_response())
 }
 
-fn admission_response(state: &AppState, campaign_id: &str, row: &AdmissionRow) -> AdmitResponse {
-    let keyring = &state.secrets().keyring;
+fn admission_response(
+    state: &AppState,
+    scope: &CampaignScope,
+    row: &AdmissionRow,
+) -> AdmitResponse {
+    let keyring = &scope.secrets().keyring;
     let admission = keyring.sign(AdmissionClaims {
         key_id: keyring.signing_key_id().to_owned(),
         admission_id: row.admission_id.clone(),
         ticket_id: row.ticket_id.clone(),
-        campaign_id: campaign_id.to_owned(),
+        campaign_id: scope.campaign().id.clone(),
         person_key_hash: row.person_key_hash.clone(),
         issued_at: QueueEngine::instant(row.issued_at_ms),
         expires_at: QueueEngine::instant(row.expires_at_ms),
@@ -194,9 +199,9 @@ pub async fn admit(
     State(state): State<AppState>,
     VerifiedTicket(ticket): VerifiedTicket,
 ) -> Result<Json<AdmitResponse>, AppError> {
-    let campaign = state.campaign();
+    let scope = campaign_in_path(&state, &ticket.claims.campaign_id)?;
+    let (campaign, queue) = (scope.campaign(), scope.queue());
     let claims = &ticket.claims;
-    let queue = state.queue();
     let rank = queue
         .rank_of(claims.place)
         .ok_or_else(|| AppError::from(ErrorCode::NotYourTurn))?;
@@ -209,7 +214,7 @@ pub async fn admit(
             return Err(AppError::from(ErrorCode::TokenReplayed));
         }
         if existing.expires_at_ms > now_ms {
-            return Ok(Json(admission_response(&state, &campaign.id, &existing)));
+            return Ok(Json(admission_response(&state, scope, &existing)));
         }
         return Err(AppError::from(ErrorCode::AdmissionLapsed));
     }
@@ -232,7 +237,7 @@ pub async fn admit(
     };
     state.store().insert_admission(&campaign.id, &row).await?;
     Metrics::bump(&state.metrics().admissions);
-    Ok(Json(admission_response(&state, &campaign.id, &row)))
+    Ok(Json(admission_response(&state, scope, &row)))
 }
 
 /// `POST …/queue/extend`: more time on a live admission, a limited number of times.
@@ -248,14 +253,14 @@ pub async fn extend(
     State(state): State<AppState>,
     VerifiedAdmission(admission): VerifiedAdmission,
 ) -> Result<Json<AdmitResponse>, AppError> {
-    let campaign = state.campaign();
+    let scope = campaign_in_path(&state, &admission.claims.campaign_id)?;
     let id = &admission.claims.admission_id;
     let row = state
         .store()
         .admission(id)
         .await?
         .ok_or_else(|| AppError::from(ErrorCode::TokenBadSignature))?;
-    let now_ms = fairline_core::wire::unix_ms(state.queue().now());
+    let now_ms = fairline_core::wire::unix_ms(scope.queue().now());
     if row.used_at_ms.is_some() {
         return Err(AppError::from(ErrorCode::TokenReplayed));
     }
@@ -275,5 +280,5 @@ pub async fn extend(
         .admission(id)
         .await?
         .ok_or_else(|| AppError::internal("admission vanished after extending"))?;
-    Ok(Json(admission_response(&state, &campaign.id, &row)))
+    Ok(Json(admission_response(&state, scope, &row)))
 }

@@ -36,7 +36,7 @@ pub async fn sites(
     State(state): State<AppState>,
     Path(CampaignPath { campaign_id }): Path<CampaignPath>,
 ) -> Result<impl IntoResponse, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let campaign = campaign_in_path(&state, &campaign_id)?.campaign();
     let mut listed = Vec::with_capacity(campaign.sites.len());
     let offset = campaign.local_offset();
     for site in &campaign.sites {
@@ -107,7 +107,7 @@ pub async fn day(
         day,
     }): Path<DayPath>,
 ) -> Result<impl IntoResponse, AppError> {
-    let campaign = campaign_in_path(&state, &campaign_id)?;
+    let campaign = campaign_in_path(&state, &campaign_id)?.campaign();
     let site = site_in(campaign, &site_id)?;
     let day = iso_date::parse(&day)
         .ok_or_else(|| AppError::invalid(ErrorCode::InvalidDay, BodyField::Day))?;

@@ -42,8 +42,10 @@ pub struct TestApp {
 
 /// Options for [`spawn_app_with`].
 pub struct AppOptions {
-    /// Campaign TOML.
+    /// Campaign TOML (the default campaign).
     pub campaign: String,
+    /// More campaigns served beside it (TOML).
+    pub more_campaigns: Vec<String>,
     /// Where the server's manual clock starts (it moves only when the test advances it).
     pub at: OffsetDateTime,
     /// Tuning.
@@ -60,6 +62,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         Self {
             campaign: KR_CAMPAIGN.to_owned(),
+            more_campaigns: Vec::new(),
             at: DURING_OPENING,
             tuning: test_tuning(),
             static_dir: None,
@@ -88,13 +91,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server with `options`.
 pub async fn spawn_app_with(options: AppOptions) -> TestApp {
-    let campaign = Campaign::from_toml_str(&options.campaign).expect("test campaign parses");
+    let campaigns = std::iter::once(&options.campaign)
+        .chain(&options.more_campaigns)
+        .map(|toml| Campaign::from_toml_str(toml).expect("test campaign parses"))
+        .collect();
     let data = tempfile::tempdir().unwrap();
     let database = options
         .database
         .unwrap_or_else(|| Database::Sqlite(data.path().join("fairline.sqlite3")));
-    let state = AppState::start_on(
-        campaign,
+    let state = AppState::start_campaigns(
+        campaigns,
         options.secrets_dir.as_deref().unwrap_or(data.path()),
         &database,
         ManualClock::new(options.at).into(),
@@ -146,6 +152,12 @@ impl TestApp {
             response.status()
         );
         response.json().await.unwrap()
+    }
+
+    /// `GET url` read as text (whatever the status).
+    pub async fn get_text(&self, url: &str) -> String {
+        let response = self.client.get(url).send().await.unwrap();
+        response.text().await.unwrap()
     }
 
     /// The campaign path prefix.
