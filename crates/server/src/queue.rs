@@ -24,6 +24,9 @@ use crate::{
 
 /// How often admission advances (on a real or rehearsal clock).
 pub const TICK: Duration = Duration::from_millis(250);
+/// How long the instance advancing admission holds the lease without renewing it: when it dies,
+/// another takes over within this (plus one [`TICK`]).
+pub const ADMISSION_LEASE: Duration = Duration::from_secs(3);
 /// The longest step one tick admits for, however long since the last (a clock that jumps
 /// forward must not admit a crowd at once).
 pub const MAX_STEP_MS: i64 = 60_000;
@@ -31,6 +34,8 @@ pub const MAX_STEP_MS: i64 = 60_000;
 /// Admission progress and the operator's controls.
 #[derive(Debug)]
 struct Progress {
+    /// Held the admission lease at the last step.
+    leading: bool,
     admitted: f64,
     paused: bool,
     rate_per_s: f64,
@@ -47,6 +52,8 @@ struct Progress {
 /// The queue of one campaign.
 pub struct QueueEngine {
     campaign_id: String,
+    /// This engine's name in the admission lease (random per process).
+    holder: String,
     rules_version: String,
     opens_at: time::OffsetDateTime,
     seed: [u8; 32],
@@ -94,6 +101,7 @@ impl QueueEngine {
         let started_ms = clock.now_ms();
         let engine = Self {
             campaign_id: campaign.id.clone(),
+            holder: crate::identity::new_id(),
             rules_version: campaign.rules_version.clone(),
             opens_at: campaign.opens_at,
             seed,
@@ -102,6 +110,7 @@ impl QueueEngine {
             clock,
             pre_queue_size: tokio::sync::Mutex::new(meta.pre_queue_size),
             progress: Mutex::new(Progress {
+                leading: false,
                 admitted: meta.admitted_through as f64,
                 paused: meta.paused,
                 rate_per_s: meta.rate_per_s.unwrap_or(tuning.admit_rate_per_s),
@@ -275,9 +284,20 @@ impl QueueEngine {
 
     /// One admission step for the server time since the last one (at most [`MAX_STEP_MS`]).
     /// The loop of [`Self::run`] calls it; with a manual clock, whoever advances the clock does.
+    ///
+    /// Every instance steps, but only the holder of the campaign's admission lease (see
+    /// [`crate::store`]) advances `admitted_through`; every instance first adopts what the store
+    /// says (admission saved by the leader, controls set through any instance, places issued by
+    /// every instance), so the state document is the same from each.
     pub async fn tick(&self) -> Result<(), sqlx::Error> {
         self.open_if_due().await?;
         let now_ms = self.clock.now_ms();
+        let lease_ms = i64::try_from(ADMISSION_LEASE.as_millis()).unwrap_or(i64::MAX);
+        let leading = self
+            .store
+            .lead_admission(&self.campaign_id, &self.holder, now_ms, lease_ms)
+            .await?;
+        let meta = self.store.read_queue_meta(&self.campaign_id).await?;
         let active = self
             .store
             .active_admissions(&self.campaign_id, now_ms)
@@ -285,15 +305,25 @@ impl QueueEngine {
         let opened = lock(&self.draw).is_some();
         let grew_to = {
             let mut progress = lock(&self.progress);
+            progress.leading = leading;
             progress.active_admissions = active;
+            progress.paused = meta.paused;
+            if let Some(rate) = meta.rate_per_s {
+                progress.rate_per_s = rate;
+            }
+            if let Some(size) = meta.pre_queue_size {
+                let issued = size.saturating_add(meta.arrivals_issued);
+                progress.issued_ranks_end = progress.issued_ranks_end.max(issued);
+            }
             // Read under the lock, so steps are taken in clock order; a clock set back costs
             // one step, never a stall until it catches up.
             let step_at_ms = self.clock.now_ms();
             let elapsed_ms = (step_at_ms - progress.last_tick_ms).clamp(0, MAX_STEP_MS);
             progress.last_tick_ms = step_at_ms;
             let before = progress.admitted.floor() as u64;
+            progress.admitted = progress.admitted.max(meta.admitted_through as f64);
             let under_cap = active < u64::from(self.tuning.max_active_admissions);
-            if opened && !progress.paused && under_cap {
+            if leading && opened && !progress.paused && under_cap {
                 let limit = progress.issued_ranks_end as f64;
                 let step = progress.rate_per_s.max(0.0) * elapsed_ms as f64 / 1000.0;
                 progress.admitted = (progress.admitted + step).min(limit.max(progress.admitted));
@@ -303,7 +333,7 @@ impl QueueEngine {
                 progress.reached.push((step_at_ms, after));
             }
             progress.sampler.record(opened, step_at_ms, after);
-            (after > before).then_some(after)
+            (leading && after > meta.admitted_through).then_some(after)
         };
         if let Some(through) = grew_to {
             self.store
@@ -311,6 +341,11 @@ impl QueueEngine {
                 .await?;
         }
         Ok(())
+    }
+
+    /// True if this instance advanced admission at its last step (it held the lease).
+    pub fn leads_admission(&self) -> bool {
+        lock(&self.progress).leading
     }
 
     /// Runs [`Self::tick`] every [`TICK`] until the process ends (not on a manual clock).

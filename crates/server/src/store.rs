@@ -35,6 +35,12 @@
 //!   so concurrent requests through different instances cannot both pass one (PostgreSQL's
 //!   default READ COMMITTED re-evaluates the condition after waiting for the row lock).
 //! - **`admitted_through` never goes backwards** (`UPDATE … WHERE admitted_through < $1`).
+//! - **One instance at a time advances admission**: it holds the campaign's row in
+//!   `admission_leases` (an upsert that takes the row only from itself or from a lapsed holder),
+//!   renewing it every step; when it dies, the lease lapses and the next instance to step takes
+//!   over. A lease row rather than a PostgreSQL advisory lock, so the rule is the same on both
+//!   engines and needs no connection held open; a holder that stalls past its lease may step
+//!   once more, which is harmless because `admitted_through` only ever grows.
 
 use std::{collections::HashMap, path::Path, time::Duration};
 
@@ -255,6 +261,11 @@ impl Store {
         .bind(new_seed_hex)
         .execute(&self.writer)
         .await?;
+        self.read_queue_meta(campaign_id).await
+    }
+
+    /// The queue facts of a campaign whose queue exists (every instance reads them each step).
+    pub async fn read_queue_meta(&self, campaign_id: &str) -> Result<QueueMeta, sqlx::Error> {
         let row = sqlx::query(
             "SELECT seed_hex, pre_queue_size, admitted_through, paused, rate_per_s, arrivals_issued \
              FROM queue_meta WHERE campaign_id = $1",
@@ -307,6 +318,30 @@ impl Store {
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+
+    /// Takes or renews the lease to advance `campaign_id`'s admission for `holder` until
+    /// `now_ms + lease_ms`; true if `holder` holds it now. Taken only from `holder` itself or
+    /// from a holder whose lease lapsed.
+    pub async fn lead_admission(
+        &self,
+        campaign_id: &str,
+        holder: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO admission_leases (campaign_id, holder, expires_at_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (campaign_id) DO UPDATE SET holder = $2, expires_at_ms = $3 \
+             WHERE admission_leases.holder = $2 OR admission_leases.expires_at_ms <= $4",
+        )
+        .bind(campaign_id)
+        .bind(holder)
+        .bind(now_ms.saturating_add(lease_ms))
+        .bind(now_ms)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Records the operator's pause and rate.

@@ -1,22 +1,34 @@
 //! Two server instances on one PostgreSQL database, over real HTTP: a person joining through
-//! both gets one ticket, places stay unique and gap-free across instances, and bookers admitted
-//! by one instance and booking through the other get exactly the slot's capacity.
+//! both gets one ticket, places stay unique and gap-free across instances, bookers admitted by
+//! one instance and booking through the other get exactly the slot's capacity, and one instance
+//! at a time advances admission, another taking over when it stops.
 
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashSet},
+    time::Duration,
+};
 
 use common::{
-    person, postgres::TestPostgres, receipt, spawn_app_with, AppOptions, TestApp, KR_CAMPAIGN,
+    person, postgres::TestPostgres, receipt, spawn_app_with, test_tuning, AppOptions, TestApp,
+    DURING_OPENING, KR_CAMPAIGN,
 };
 use fairline_core::wire::QueuePlace;
-use fairline_server::store::Database;
+use fairline_server::{
+    clock::ManualClock, config::Tuning, queue::ADMISSION_LEASE, store::Database,
+};
 use futures::future::join_all;
 
 const PLACES: u32 = 15;
 
-/// Two instances sharing one fresh database and one set of secrets, on a slot of [`PLACES`].
-async fn two_instances(server: &TestPostgres, database: &str) -> (Vec<TestApp>, tempfile::TempDir) {
+/// Two instances sharing one fresh database, one set of secrets and one clock, on a slot of
+/// [`PLACES`].
+async fn two_instances(
+    server: &TestPostgres,
+    database: &str,
+    tuning: Tuning,
+) -> (Vec<TestApp>, tempfile::TempDir) {
     let url = server.create_database(database).await;
     let secrets = tempfile::tempdir().unwrap();
     let campaign = KR_CAMPAIGN.replacen(
@@ -24,6 +36,7 @@ async fn two_instances(server: &TestPostgres, database: &str) -> (Vec<TestApp>, 
         &format!("{{ starts = \"09:00\", minutes = 30, capacity = {PLACES} }}"),
         1,
     );
+    let clock = ManualClock::new(DURING_OPENING);
     let mut apps = Vec::new();
     for _ in 0..2 {
         apps.push(
@@ -31,6 +44,8 @@ async fn two_instances(server: &TestPostgres, database: &str) -> (Vec<TestApp>, 
                 campaign: campaign.clone(),
                 database: Some(Database::Postgres(url.clone())),
                 secrets_dir: Some(secrets.path().to_owned()),
+                clock: Some(clock.clone()),
+                tuning: tuning.clone(),
                 ..AppOptions::default()
             })
             .await,
@@ -42,7 +57,7 @@ async fn two_instances(server: &TestPostgres, database: &str) -> (Vec<TestApp>, 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn joins_through_two_instances_give_one_ticket_each_and_gap_free_ranks() {
     let server = TestPostgres::start_or_fail();
-    let (apps, _secrets) = two_instances(&server, "joins").await;
+    let (apps, _secrets) = two_instances(&server, "joins", test_tuning()).await;
     // 40 people through alternating instances; the first 10 also through the other at once.
     let joins = (0..40u32)
         .map(|n| (n, n % 2))
@@ -78,7 +93,7 @@ async fn joins_through_two_instances_give_one_ticket_each_and_gap_free_ranks() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn bookers_admitted_by_one_instance_book_through_the_other_up_to_capacity() {
     let server = TestPostgres::start_or_fail();
-    let (apps, _secrets) = two_instances(&server, "bookings").await;
+    let (apps, _secrets) = two_instances(&server, "bookings", test_tuning()).await;
     let bookers = 3 * PLACES;
     let admitted = join_all((0..bookers).map(|n| {
         let app = &apps[usize::try_from(n % 2).unwrap()];
@@ -123,4 +138,70 @@ async fn bookers_admitted_by_one_instance_book_through_the_other_up_to_capacity(
         store.booking_count("kr-covid19-2021-07").await.unwrap(),
         u64::from(PLACES)
     );
+}
+
+/// `POST /v1/admin/campaigns/…/{action}` through `app`.
+async fn operate(app: &TestApp, action: &str) {
+    let url = app.url(&format!("/v1/admin/campaigns/kr-covid19-2021-07/{action}"));
+    let admin = &app.state.secrets().admin_token;
+    let response = app.client.post(url).bearer_auth(admin).send().await;
+    assert_eq!(response.unwrap().status(), 200, "{action}");
+}
+
+/// The queue state as each instance serves it: (admitted_through, paused).
+async fn served_states(apps: &[TestApp]) -> Vec<(u64, bool)> {
+    let mut states = Vec::new();
+    for app in apps {
+        let state = app.queue_state().await;
+        states.push((state.admitted_through, state.paused));
+    }
+    states
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_instance_advances_admission_and_another_takes_over_when_it_stops() {
+    let server = TestPostgres::start_or_fail();
+    let tuning = Tuning {
+        admit_rate_per_s: 10.0,
+        ..test_tuning()
+    };
+    let (apps, _secrets) = two_instances(&server, "leader", tuning).await;
+    for n in 0..40 {
+        apps[usize::try_from(n % 2).unwrap()]
+            .joined(&person(n))
+            .await;
+    }
+    let second = Duration::from_secs(1);
+    apps[0].advance(second).await;
+    apps[1].advance(Duration::ZERO).await;
+    let leads = |app: &TestApp| app.state.queue().leads_admission();
+    assert!(leads(&apps[0]) && !leads(&apps[1]));
+    assert_eq!(served_states(&apps).await, [(10, false), (10, false)]);
+    // Paused through the follower: the leader stops too.
+    operate(&apps[1], "pause").await;
+    apps[0].advance(second).await;
+    apps[1].advance(Duration::ZERO).await;
+    assert_eq!(served_states(&apps).await, [(10, true), (10, true)]);
+    operate(&apps[1], "resume").await;
+    // The leader stops stepping (as if killed): its lease holds for a while, then lapses.
+    apps[1].advance(second).await;
+    assert!(!leads(&apps[1]));
+    assert_eq!(apps[1].queue_state().await.admitted_through, 10);
+    apps[1].advance(ADMISSION_LEASE).await;
+    assert!(
+        leads(&apps[1]),
+        "the follower took over once the lease lapsed"
+    );
+    let through = apps[1].queue_state().await.admitted_through;
+    assert!(through > 10, "admission goes on: {through}");
+    // The old leader, back, follows and never moves admission backwards.
+    apps[0].advance(Duration::ZERO).await;
+    assert!(!leads(&apps[0]));
+    assert_eq!(
+        served_states(&apps).await,
+        [(through, false), (through, false)]
+    );
+    let store = apps[0].state.store();
+    let meta = store.read_queue_meta("kr-covid19-2021-07").await.unwrap();
+    assert_eq!(meta.admitted_through, through);
 }

@@ -42,6 +42,7 @@ const CASES: &[Case] = cases![
     concurrent_identical_requests_book_once,
     an_admission_books_once_and_must_be_live,
     cancelling_gives_the_place_back,
+    one_holder_leads_admission_until_its_lease_lapses,
 ];
 
 #[tokio::test]
@@ -417,4 +418,35 @@ async fn cancelling_gives_the_place_back(store: Store) {
         store.book(&booking_for("b", "key-b", 1)).await,
         Ok(BookOutcome::Created(_))
     ));
+}
+
+async fn one_holder_leads_admission_until_its_lease_lapses(store: Store) {
+    let lease = 3_000;
+    let lead = |holder: &'static str, at: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .lead_admission(CAMPAIGN, holder, at, lease)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(lead("a", NOW_MS).await);
+    assert!(!lead("b", NOW_MS + 1).await);
+    assert!(lead("a", NOW_MS + 2_000).await, "the holder renews");
+    assert!(
+        !lead("b", NOW_MS + 4_000).await,
+        "the renewal holds until +5 s"
+    );
+    assert!(lead("b", NOW_MS + 5_000).await, "a lapsed lease passes on");
+    assert!(!lead("a", NOW_MS + 5_001).await);
+    let holders: Vec<String> = (0..10).map(|n| format!("h{n}")).collect();
+    let won = join_all(
+        holders
+            .iter()
+            .map(|holder| store.lead_admission("another", holder, NOW_MS, lease)),
+    )
+    .await;
+    let leaders = won.iter().filter(|won| matches!(won, Ok(true))).count();
+    assert_eq!(leaders, 1, "{won:?}");
 }

@@ -56,6 +56,9 @@ pub struct AppOptions {
     pub database: Option<Database>,
     /// A folder of secrets shared with other instances; the app's own data folder if None.
     pub secrets_dir: Option<PathBuf>,
+    /// A clock shared with other instances (as machines share real time); a clock of its own
+    /// starting at `at` if None.
+    pub clock: Option<ManualClock>,
 }
 
 impl Default for AppOptions {
@@ -68,6 +71,7 @@ impl Default for AppOptions {
             static_dir: None,
             database: None,
             secrets_dir: None,
+            clock: None,
         }
     }
 }
@@ -103,7 +107,10 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         campaigns,
         options.secrets_dir.as_deref().unwrap_or(data.path()),
         &database,
-        ManualClock::new(options.at).into(),
+        options
+            .clock
+            .unwrap_or_else(|| ManualClock::new(options.at))
+            .into(),
         options.tuning,
     )
     .await
