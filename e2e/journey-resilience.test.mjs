@@ -120,30 +120,44 @@ test('a device clock a day off changes nothing but shows the notice', async () =
   }
 });
 
-test('an ineligible citizen is told why and never sends a join', async () => {
-  const run = await rehearse(browser, {
-    rehearseAt: AFTER_OPENING, admitRate: SLOW, viewport: PHONE, timezoneId: 'Europe/London',
+const INELIGIBLE = {
+  ko: {
+    why: /연령대가 없습니다/,
+    when: /2021년 7월 19일 \(월\) 오후 8:00 \(UTC\+9\), 이 기기 시간으로 2021년 7월 19일 \(월\) 오후 12:00 \(UTC\+1\)/,
+  },
+  en: {
+    why: /no age group/,
+    when: /Mon 19 July 2021, 20:00 \(UTC\+9\); your time Mon 19 July 2021, 12:00 \(UTC\+1\)/,
+  },
+};
+
+for (const [label, viewport, locale] of [['phone', PHONE, 'ko-KR'], ['desktop', DESKTOP, 'en-US']]) {
+  test(`an ineligible citizen is told why and never sends a join (${label}, ${locale})`, async () => {
+    const run = await rehearse(browser, {
+      rehearseAt: AFTER_OPENING, admitRate: SLOW, viewport, timezoneId: 'Europe/London', locale,
+    });
+    const { widget, page } = run;
+    const words = INELIGIBLE[widget.lang];
+    try {
+      await widget.open();
+      await widget.fillDetails({ birthDate: '2010-01-01' });
+      await widget.check();
+      assert.equal(await widget.verdict().getAttribute('data-verdict'), 'not_eligible');
+      assert.match(await widget.verdict().textContent(), words.why);
+      assert.equal(await widget.joinButton().count(), 0);
+      await checkpoint(widget, `journey-${label}-2-not-eligible`);
+      await page.getByLabel(widget.labels.birthDate, { exact: true }).fill('1967-05-01');
+      await page.getByRole('button', { name: widget.labels.check }).click();
+      await page.locator('[data-verdict="not_yet"]').waitFor();
+      assert.match(await widget.verdict().textContent(), words.when);
+      assert.equal(await widget.joinButton().count(), 0);
+      await page.getByLabel(widget.labels.birthDate, { exact: true }).fill('1964-02-30');
+      await page.getByRole('button', { name: widget.labels.check }).click();
+      await page.locator('#fl-error-summary').waitFor();
+      await checkpoint(widget, `journey-${label}-1-check-errors`);
+      assert.equal(widget.count('POST', JOIN_PATH), 0);
+    } finally {
+      await run.close();
+    }
   });
-  const { widget, page } = run;
-  try {
-    await widget.open();
-    await widget.fillDetails({ birthDate: '2010-01-01' });
-    await widget.check();
-    assert.equal(await widget.verdict().getAttribute('data-verdict'), 'not_eligible');
-    assert.match(await widget.verdict().textContent(), /no age group/);
-    assert.equal(await widget.joinButton().count(), 0);
-    await checkpoint(widget, 'journey-phone-2-not-eligible');
-    await page.getByLabel('Date of birth').fill('1967-05-01');
-    await page.getByRole('button', { name: 'Check my eligibility' }).click();
-    await page.locator('[data-verdict="not_yet"]').waitFor();
-    assert.match(await widget.verdict().textContent(), /2021-07-19 20:00 \(UTC\+09:00\); your time 2021-07-19 12:00 \(UTC\+01:00\)/);
-    assert.equal(await widget.joinButton().count(), 0);
-    await page.getByLabel('Date of birth').fill('1964-02-30');
-    await page.getByRole('button', { name: 'Check my eligibility' }).click();
-    await page.locator('#fl-error-summary').waitFor();
-    await checkpoint(widget, 'journey-phone-1-check-errors');
-    assert.equal(widget.count('POST', JOIN_PATH), 0);
-  } finally {
-    await run.close();
-  }
-});
+}

@@ -119,19 +119,19 @@ pub fn WidgetWith(
         let loader = loader.clone();
         let campaign_id = campaign_id.clone();
         let page_campaign = page_campaign.clone();
+        let pick = pick.clone();
         async move {
             match page_campaign {
                 Some(campaign) => Ok(campaign),
-                None => loader.campaign(&campaign_id).await,
+                None => {
+                    // A campaign fetched (not carried by the page) brings its default language.
+                    let fetched = loader.campaign(&campaign_id).await;
+                    if let Ok(campaign) = &fetched {
+                        i18n.set(pick(campaign.default_locale));
+                    }
+                    fetched
+                }
             }
-        }
-    });
-    // A campaign fetched (not carried by the page) brings its default language.
-    let mut default_applied = page_default.is_some();
-    Effect::new(move |_| {
-        if let (false, Some(Ok(campaign))) = (default_applied, campaign.get()) {
-            default_applied = true;
-            i18n.set(pick(campaign.default_locale));
         }
     });
     view! {
