@@ -25,9 +25,9 @@ pub struct Metrics {
     errors: Mutex<BTreeMap<&'static str, u64>>,
 }
 
-/// One queue's gauges: (waiting, admitted_through, rate, active admissions, paused), as
-/// [`crate::queue::QueueEngine::gauges`] gives them.
-pub type QueueGauges = (u64, u64, f64, u64, bool);
+/// One queue's gauges: (waiting, admitted_through, rate, active admissions, paused, leading
+/// admission), as [`crate::queue::QueueEngine::gauges`] gives them.
+pub type QueueGauges = (u64, u64, f64, u64, bool, bool);
 
 /// A gauge's name, help and how to read it from [`QueueGauges`].
 type Gauge = (&'static str, &'static str, fn(&QueueGauges) -> f64);
@@ -50,7 +50,7 @@ impl Metrics {
     /// The exposition text, with each campaign's queue gauges (labelled `campaign`).
     pub fn render(&self, queues: &[(&str, QueueGauges)]) -> String {
         let mut out = String::new();
-        let gauges: [Gauge; 5] = [
+        let gauges: [Gauge; 6] = [
             (
                 "fairline_waiting",
                 "Places issued and not yet reached by admission.",
@@ -74,6 +74,11 @@ impl Metrics {
             ("fairline_paused", "1 while admission is paused.", |g| {
                 f64::from(u8::from(g.4))
             }),
+            (
+                "fairline_admission_leader",
+                "1 while this instance holds the campaign's admission lease.",
+                |g| f64::from(u8::from(g.5)),
+            ),
         ];
         for (name, help, value) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");

@@ -224,8 +224,9 @@ impl QueueEngine {
             .await
     }
 
-    /// Numbers for `/metrics`: (waiting, admitted_through, rate, active admissions, paused).
-    pub fn gauges(&self) -> (u64, u64, f64, u64, bool) {
+    /// Numbers for `/metrics`: (waiting, admitted_through, rate, active admissions, paused,
+    /// leading admission).
+    pub fn gauges(&self) -> crate::metrics::QueueGauges {
         let progress = lock(&self.progress);
         let through = progress.admitted.floor() as u64;
         (
@@ -234,6 +235,7 @@ impl QueueEngine {
             progress.rate_per_s,
             progress.active_admissions,
             progress.paused,
+            progress.leading,
         )
     }
 

@@ -4,61 +4,19 @@
 
 mod common;
 
-use std::{collections::HashSet, path::Path, process::Stdio, sync::Arc, time::Duration};
+use std::{collections::HashSet, path::Path, sync::Arc, time::Duration};
 
-use common::{person, server_binary, SLOT};
+use common::{person, start_server, SLOT};
 use fairline_core::{
     booking::{Booking, BookingReceipt, BookingRequest, BookingStatus},
     person::PersonInput,
     token,
     wire::{AdmitRequest, AdmitResponse, JoinResponse, QueuePlace},
 };
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
-    sync::Mutex,
-};
-
-const CAMPAIGN_FILE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../campaigns/kr-covid19-2021-07.toml"
-);
+use tokio::{process::Child, sync::Mutex};
 
 async fn start(data: &Path) -> (Child, String) {
-    let mut child = Command::new(server_binary())
-        .args([
-            "serve",
-            "--campaign",
-            CAMPAIGN_FILE,
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-        ])
-        .arg(data)
-        .args([
-            "--rehearse-at",
-            "2021-07-12T20:30:00+09:00",
-            "--admit-rate",
-            "10000",
-            "--join-burst",
-            "100000",
-            "--join-concurrency",
-            "4096",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(address) = line.strip_prefix("listening on ") {
-            let base = address.trim().to_owned();
-            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-            return (child, base);
-        }
-    }
-    panic!("server exited before listening");
+    start_server(data, &["--admit-rate", "10000"]).await
 }
 
 /// Join, wait for admission, book one of three slots; returns the place and, if acknowledged,

@@ -18,7 +18,7 @@ use crate::{
 };
 
 fn controls(scope: &CampaignScope) -> Json<AdmissionControls> {
-    let (_, admitted_through, rate_per_second, _, paused) = scope.queue().gauges();
+    let (_, admitted_through, rate_per_second, _, paused, _) = scope.queue().gauges();
     Json(AdmissionControls {
         paused,
         rate_per_second,

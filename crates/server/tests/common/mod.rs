@@ -279,6 +279,51 @@ pub async fn receipt(response: reqwest::Response) -> BookingReceipt {
     response.json().await.unwrap()
 }
 
+/// The shipped Korean campaign's file.
+pub const KR_CAMPAIGN_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../campaigns/kr-covid19-2021-07.toml"
+);
+
+/// Starts the built server as `serve --campaign KR_CAMPAIGN_FILE --listen 127.0.0.1:0 --data
+/// DATA --rehearse-at <during the opening> --join-burst 100000 --join-concurrency 4096` plus
+/// `more` arguments, and waits for its `listening on` line: the process (killed when dropped)
+/// and its base URL.
+pub async fn start_server(
+    data: &std::path::Path,
+    more: &[&str],
+) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(server_binary())
+        .args([
+            "serve",
+            "--campaign",
+            KR_CAMPAIGN_FILE,
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+        ])
+        .arg(data)
+        .args(["--rehearse-at", "2021-07-12T20:30:00+09:00"])
+        .args(["--join-burst", "100000", "--join-concurrency", "4096"])
+        .args(more)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("server starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if let Some(address) = line.strip_prefix("listening on ") {
+            let base = address.trim().to_owned();
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return (child, base);
+        }
+    }
+    panic!("server exited before listening");
+}
+
 /// Path of the built server binary.
 pub fn server_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fairline-server"))
