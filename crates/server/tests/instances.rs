@@ -1,7 +1,8 @@
 //! Two server instances on one PostgreSQL database, over real HTTP: a person joining through
 //! both gets one ticket, places stay unique and gap-free across instances, bookers admitted by
 //! one instance and booking through the other get exactly the slot's capacity, and one instance
-//! at a time advances admission, another taking over when it stops.
+//! at a time advances admission, another taking over when it stops; and a rush of bookers through
+//! three instances, some giving up and retrying through another, get exactly the places, once.
 
 mod common;
 
@@ -14,7 +15,12 @@ use common::{
     person, postgres::TestPostgres, receipt, spawn_app_with, test_tuning, AppOptions, TestApp,
     DURING_OPENING, KR_CAMPAIGN,
 };
-use fairline_core::wire::QueuePlace;
+use fairline_core::{
+    booking::BookingReceipt,
+    person::PersonInput,
+    token,
+    wire::{AdmissionClaims, QueuePlace, Signed},
+};
 use fairline_server::{
     clock::ManualClock, config::Tuning, queue::ADMISSION_LEASE, store::Database,
 };
@@ -22,23 +28,25 @@ use futures::future::join_all;
 
 const PLACES: u32 = 15;
 
-/// Two instances sharing one fresh database, one set of secrets and one clock, on a slot of
-/// [`PLACES`].
-async fn two_instances(
+/// `count` instances sharing one fresh database, one set of secrets and one clock, on a slot of
+/// `places`.
+async fn instances(
     server: &TestPostgres,
     database: &str,
+    count: usize,
+    places: u32,
     tuning: Tuning,
 ) -> (Vec<TestApp>, tempfile::TempDir) {
     let url = server.create_database(database).await;
     let secrets = tempfile::tempdir().unwrap();
     let campaign = KR_CAMPAIGN.replacen(
         "{ starts = \"09:00\", minutes = 30, capacity = 40 }",
-        &format!("{{ starts = \"09:00\", minutes = 30, capacity = {PLACES} }}"),
+        &format!("{{ starts = \"09:00\", minutes = 30, capacity = {places} }}"),
         1,
     );
     let clock = ManualClock::new(DURING_OPENING);
     let mut apps = Vec::new();
-    for _ in 0..2 {
+    for _ in 0..count {
         apps.push(
             spawn_app_with(AppOptions {
                 campaign: campaign.clone(),
@@ -57,7 +65,7 @@ async fn two_instances(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn joins_through_two_instances_give_one_ticket_each_and_gap_free_ranks() {
     let server = TestPostgres::start_or_fail();
-    let (apps, _secrets) = two_instances(&server, "joins", test_tuning()).await;
+    let (apps, _secrets) = instances(&server, "joins", 2, PLACES, test_tuning()).await;
     // 40 people through alternating instances; the first 10 also through the other at once.
     let joins = (0..40u32)
         .map(|n| (n, n % 2))
@@ -93,7 +101,7 @@ async fn joins_through_two_instances_give_one_ticket_each_and_gap_free_ranks() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn bookers_admitted_by_one_instance_book_through_the_other_up_to_capacity() {
     let server = TestPostgres::start_or_fail();
-    let (apps, _secrets) = two_instances(&server, "bookings", test_tuning()).await;
+    let (apps, _secrets) = instances(&server, "bookings", 2, PLACES, test_tuning()).await;
     let bookers = 3 * PLACES;
     let admitted = join_all((0..bookers).map(|n| {
         let app = &apps[usize::try_from(n % 2).unwrap()];
@@ -165,7 +173,7 @@ async fn one_instance_advances_admission_and_another_takes_over_when_it_stops() 
         admit_rate_per_s: 10.0,
         ..test_tuning()
     };
-    let (apps, _secrets) = two_instances(&server, "leader", tuning).await;
+    let (apps, _secrets) = instances(&server, "leader", 2, PLACES, tuning).await;
     for n in 0..40 {
         apps[usize::try_from(n % 2).unwrap()]
             .joined(&person(n))
@@ -204,4 +212,87 @@ async fn one_instance_advances_admission_and_another_takes_over_when_it_stops() 
     let store = apps[0].state.store();
     let meta = store.read_queue_meta("kr-covid19-2021-07").await.unwrap();
     assert_eq!(meta.admitted_through, through);
+}
+
+const RUSH_BOOKERS: u32 = 1000;
+const RUSH_PLACES: u32 = 100;
+
+/// Books through `apps[via]`; every tenth booker retries through the next instance with the same
+/// idempotency key: half of them after the first attempt was done but its answer lost, half
+/// after giving up on it within a few milliseconds (it may or may not have been done). The last
+/// attempt's (status, body).
+async fn book_or_retry(
+    apps: &[TestApp],
+    via: usize,
+    n: u32,
+    citizen: &PersonInput,
+    token: &str,
+) -> (u16, String) {
+    let key = format!("rush-{n}");
+    let mut app = &apps[via];
+    if n.is_multiple_of(10) {
+        let first = app.book(citizen, token, &key);
+        if n.is_multiple_of(20) {
+            let _lost = first.await;
+        } else {
+            let wait = Duration::from_millis(u64::from(n % 7));
+            let _ = tokio::time::timeout(wait, first).await;
+        }
+        app = &apps[(via + 1) % apps.len()];
+    }
+    let response = app.book(citizen, token, &key).await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rush_through_three_instances_books_exactly_the_places_once() {
+    let server = TestPostgres::start_or_fail();
+    let (apps, _secrets) = instances(&server, "rush", 3, RUSH_PLACES, test_tuning()).await;
+    let outcomes = join_all((0..RUSH_BOOKERS).map(|n| {
+        let apps = &apps;
+        async move {
+            // Scattered over the instances, as a load balancer would.
+            let via = usize::try_from(n.wrapping_mul(2_654_435_761) % 3).unwrap();
+            let citizen = person(5000 + n);
+            let (_, token) = apps[via].admitted(&citizen).await;
+            let admission: Signed<AdmissionClaims> = token::decode(&token).unwrap();
+            let outcome = book_or_retry(apps, via, n, &citizen, &token).await;
+            (admission.claims.admission_id, outcome)
+        }
+    }))
+    .await;
+    let mut references = HashSet::new();
+    let mut full = 0;
+    for (admission_id, (status, body)) in &outcomes {
+        match status {
+            200 | 201 => {
+                let booked: BookingReceipt = serde_json::from_str(body).unwrap();
+                assert_eq!(&booked.booking.admission_id, admission_id, "traceable");
+                assert!(
+                    references.insert(booked.booking.reference.clone()),
+                    "one each"
+                );
+                let stored = apps[0]
+                    .state
+                    .store()
+                    .booking(&booked.booking.reference)
+                    .await;
+                assert_eq!(
+                    stored.unwrap(),
+                    Some(booked.booking),
+                    "acknowledged is stored"
+                );
+            }
+            409 if body.contains("slot_full") => full += 1,
+            _ => panic!("unexpected {status}: {body}"),
+        }
+    }
+    assert_eq!(references.len(), usize::try_from(RUSH_PLACES).unwrap());
+    assert_eq!(full, RUSH_BOOKERS - RUSH_PLACES);
+    let store = apps[2].state.store();
+    let count = store.booking_count("kr-covid19-2021-07").await.unwrap();
+    assert_eq!(count, u64::from(RUSH_PLACES));
+    for app in &apps {
+        assert_eq!(app.remaining_in_slot().await, 0);
+    }
 }
