@@ -43,6 +43,17 @@ impl Names {
     }
 }
 
+/// A telephone line citizens can call for help: its number (dialled as written, `tel:` without
+/// the spaces) and its opening hours in each language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpLine {
+    /// The number, as citizens write it (`1339`, `020 7946 0000`).
+    pub number: String,
+    /// When it answers.
+    pub hours: Names,
+}
+
 /// A booking campaign: who may book, when, and where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -55,6 +66,10 @@ pub struct Campaign {
     /// nor the browser's languages name one it speaks (`"ko"` or `"en"`; English when absent).
     #[serde(default)]
     pub default_locale: Locale,
+    /// The help line the widget shows (on every screen of the simplified mode, and on errors and
+    /// the receipt of the standard one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_line: Option<HelpLine>,
     /// When the queue opens, with its UTC offset (normally the earliest window's opening).
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]

@@ -4,12 +4,16 @@
 use super::types::read_struct;
 use super::{FromJson, Json, Members, ReadError};
 use crate::campaign::{
-    AgeRange, BirthDateRange, Campaign, Cohort, Coverage, Example, Names, Period, RotaDay, Site,
-    SlotTemplate, Window,
+    AgeRange, BirthDateRange, Campaign, Cohort, Coverage, Example, HelpLine, Names, Period,
+    RotaDay, Site, SlotTemplate, Window,
 };
 use crate::locale::Locale;
 
 read_struct!(Names { ko: req, en: req });
+read_struct!(HelpLine {
+    number: req,
+    hours: req,
+});
 
 impl FromJson for Locale {
     fn read(value: &Json, at: &'static str) -> Result<Self, ReadError> {
@@ -24,6 +28,7 @@ read_struct!(Campaign {
     id: req,
     names: req,
     default_locale: or_default,
+    help_line: opt,
     opens_at: req,
     utc_offset: opt,
     period: opt,
