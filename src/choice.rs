@@ -101,6 +101,27 @@ impl Choice {
         self.refresh = self.refresh.wrapping_add(1);
     }
 
+    /// How many of region, centre, day and time are picked, in order (0 to 4): the simplified
+    /// mode's question to show.
+    pub fn picked(&self) -> usize {
+        [
+            self.region.is_some(),
+            self.site.is_some(),
+            self.day.is_some(),
+            self.slot.is_some(),
+        ]
+        .iter()
+        .take_while(|picked| **picked)
+        .count()
+    }
+
+    /// Takes back the last pick (the simplified mode's Back).
+    pub fn unpick(&mut self) {
+        if self.slot.take().is_none() && self.day.take().is_none() && self.site.take().is_none() {
+            self.region = None;
+        }
+    }
+
     /// The centre and time to book, once both are picked.
     pub fn bookable(&self) -> Option<(String, OffsetDateTime)> {
         self.site.clone().zip(self.slot)

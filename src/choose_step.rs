@@ -77,19 +77,72 @@ pub fn ChooseStep() -> impl IntoView {
         choice.with(|c| c.slot.is_some()) && !booking.get() && left().is_none_or(|l| !l.is_zero())
     };
 
+    // The simplified mode asks one question at a time: region, centre, day, time (the groups
+    // not asked are hidden by the stylesheet), with Next once the shown one is answered.
+    let mode = crate::mode::use_mode();
+    let stage = RwSignal::new(choice.with_untracked(|c| c.picked().min(3)));
+    let answered = move || choice.with(|c| c.picked()) > stage.get();
+    let simple_nav = move || {
+        if !mode.simple() {
+            return None;
+        }
+        let at = stage.get();
+        let counter = (at + 1).to_string();
+        let ask = [Msg::AskRegion, Msg::AskCentre, Msg::AskDay, Msg::AskTime][at];
+        Some(view! {
+            <p class="fl-counter">{move || Msg::StepCounter.fill(i18n.locale(), &[("at", &counter), ("of", "4")])}</p>
+            <p class="fl-question" id="fl-question">{tr(ask)}</p>
+        })
+    };
+    let simple_buttons = move || {
+        if !mode.simple() {
+            return None;
+        }
+        let at = stage.get();
+        Some(view! {
+            {(at < 3).then(|| view! {
+                <button type="button" class="fl-primary" id="fl-next"
+                    disabled=move || !answered()
+                    on:click=move |_| {
+                        stage.update(|s| *s = (*s + 1).min(3));
+                        browser::focus_id("fl-question");
+                    }>
+                    {tr(Msg::Next)}
+                </button>
+            })}
+            {(at > 0).then(|| view! {
+                <button type="button" class="fl-secondary" id="fl-back"
+                    on:click=move |_| {
+                        stage.update(|s| *s = s.saturating_sub(1));
+                        let back_to = stage.get_untracked();
+                        choice.update(|c| {
+                            while c.picked() > back_to {
+                                c.unpick();
+                            }
+                        });
+                    }>
+                    {tr(Msg::Back)}
+                </button>
+            })}
+        })
+    };
+    let show_book = move || !mode.simple() || stage.get() == 3;
+
     view! {
         <section class="fl-step" aria-labelledby="fl-step-heading">
             <h2 id="fl-step-heading" tabindex="-1">{tr(Msg::ChooseHeading)}</h2>
             <AdmissionTimer />
-            <div class="fl-choose">
+            {simple_nav}
+            <div class="fl-choose" data-stage=move || stage.get().to_string()>
                 {choices}
                 <SlotPicker />
             </div>
             {move || message.get().map(|m| view! { <p class="fl-notice" id="fl-book-message">{m.say(i18n.locale())}</p> })}
-            <button type="button" class="fl-primary" id="fl-book"
+            <button type="button" class="fl-primary" id="fl-book" hidden=move || !show_book()
                 disabled=move || !can_book() on:click=book>
                 {move || i18n.t(if booking.get() { Msg::Booking } else { Msg::BookButton })}
             </button>
+            {simple_buttons}
         </section>
     }
 }

@@ -18,18 +18,22 @@ pub mod choice;
 pub mod choose_step;
 pub mod done_step;
 pub mod format;
+pub mod help_line;
 pub mod i18n;
 pub mod journey;
 pub mod language_switch;
 pub mod load;
+pub mod mode;
 pub mod requests;
 pub mod session;
+pub mod simple_check;
 pub mod wait_step;
 pub mod waiting;
 
 use fairline_core::{campaign::Campaign, clock::ClockSkew};
 use i18n::{tr, use_i18n, I18n, Locale, Msg};
 use leptos::prelude::*;
+use mode::{use_mode, Mode, ModeSignal};
 use wasm_bindgen::JsCast;
 
 pub use campaign_header::CampaignHeader;
@@ -56,6 +60,8 @@ pub struct WidgetConfig {
     pub rehearsal: bool,
     /// The language the host asks for (`data-locale`), before the citizen's own choice.
     pub locale: Option<Locale>,
+    /// The mode the host asks for (`data-mode`: `standard` or `simple`).
+    pub mode: Option<Mode>,
 }
 
 /// The campaign name the page's own HTML shows until the widget has the campaign.
@@ -77,9 +83,10 @@ pub fn Widget(config: WidgetConfig) -> impl IntoView {
         page_campaign,
         rehearsal,
         locale,
+        mode,
         ..
     } = config;
-    view! { <WidgetWith api campaign_id frame_title page_campaign rehearsal locale /> }
+    view! { <WidgetWith api campaign_id frame_title page_campaign rehearsal locale mode /> }
 }
 
 /// The whole widget over any API client (tests pass one with a fake transport).
@@ -100,7 +107,15 @@ pub fn WidgetWith(
     /// languages, then the campaign's default ([`i18n::choose_locale`]).
     #[prop(optional_no_strip)]
     locale: Option<Locale>,
+    /// The mode the host asks for; otherwise the citizen's earlier choice, else standard.
+    #[prop(optional_no_strip)]
+    mode: Option<Mode>,
 ) -> impl IntoView {
+    let mode = ModeSignal::new(Mode::choose(
+        mode,
+        browser::load_text(mode::MODE_KEY).as_deref(),
+    ));
+    provide_context(mode);
     let chosen_before = browser::load_text(i18n::LOCALE_KEY);
     let browser_languages = browser::languages();
     let pick = move |campaign_default| {
@@ -135,8 +150,12 @@ pub fn WidgetWith(
         }
     });
     view! {
-        <section class="fl-widget" aria-labelledby="fl-title" lang=move || i18n.locale().tag()>
-            <language_switch::LanguageSwitch />
+        <section class="fl-widget" class:fl-simple=move || mode.simple()
+            aria-labelledby="fl-title" lang=move || i18n.locale().tag()>
+            <div class="fl-bar">
+                <mode::ModeSwitch />
+                <language_switch::LanguageSwitch />
+            </div>
             {move || match campaign.get() {
                 None => loading(frame_title.clone()).into_any(),
                 Some(Ok(campaign)) => view! { <Journey campaign api=api.clone() rehearsal /> }.into_any(),
@@ -180,6 +199,7 @@ pub fn Journey(
     let rehearsal = session.rehearsal;
     let announcement = session.announcement;
     let i18n = use_i18n();
+    let mode = use_mode();
     view! {
         <CampaignHeader campaign=header_campaign />
         {move || {
@@ -189,10 +209,17 @@ pub fn Journey(
         }}
         {move || clock_notice(skew.get(), i18n.locale())}
         {move || match step.get() {
+            StepKind::Check if mode.simple() => {
+                view! { <simple_check::SimpleCheck /> }.into_any()
+            }
             StepKind::Check => view! { <check_step::CheckStep /> }.into_any(),
             StepKind::Wait => view! { <wait_step::WaitStep /> }.into_any(),
             StepKind::Choose => view! { <choose_step::ChooseStep /> }.into_any(),
             StepKind::Done => view! { <done_step::DoneStep /> }.into_any(),
+        }}
+        // The help line: on every screen of the simplified mode, on the receipt of the standard.
+        {move || {
+            (mode.simple() || step.get() == StepKind::Done).then(|| view! { <help_line::HelpLine /> })
         }}
         <div class="fl-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
             {move || announcement.get()}
@@ -266,6 +293,7 @@ pub fn mount_from_page() {
         page_campaign,
         rehearsal: dataset.get("rehearsal").as_deref() == Some("true"),
         locale: dataset.get("locale").as_deref().and_then(Locale::from_tag),
+        mode: dataset.get("mode").as_deref().and_then(Mode::from_tag),
     };
     mount(host, config);
 }

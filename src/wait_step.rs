@@ -203,12 +203,16 @@ pub fn WaitStep() -> impl IntoView {
         tick_session.server_now_ms()
     };
     let campaign = session.campaign;
+    let mode = crate::mode::use_mode();
 
     let before_draw = {
         let server_now_ms = server_now_ms.clone();
         move || {
             // Before the first answer about the queue, a pre-queue ticket already says the draw
             // is ahead: the explanation shows at once, the fingerprint with the answer.
+            if mode.simple() {
+                return None;
+            }
             let document = state.get();
             match current.with(|seen| seen.as_ref().map(|s| s.position)) {
                 None if !pre_queue => return None,
@@ -243,6 +247,9 @@ pub fn WaitStep() -> impl IntoView {
     let place = {
         let server_now_ms = server_now_ms.clone();
         move || {
+            if mode.simple() {
+                return None;
+            }
             let seen = current.get()?;
             let locale = i18n.locale();
             let position = match &seen.position {
@@ -290,6 +297,62 @@ pub fn WaitStep() -> impl IntoView {
         }
     };
 
+    // The simplified mode: the people ahead as one sentence, the wait in words, what to do.
+    let simple_place = {
+        let server_now_ms = server_now_ms.clone();
+        move || {
+            if !mode.simple() {
+                return None;
+            }
+            let locale = i18n.locale();
+            let seen = current.get();
+            let position = seen.as_ref().and_then(|s| s.position.ok());
+            let Some(rank) = position.and_then(|p| p.rank) else {
+                if !pre_queue {
+                    return None;
+                }
+                let opens_at = campaign.with(|c| c.opens_at);
+                let opening = format_local(campaign.with(|c| c.local(opens_at)), locale);
+                let left = server_now_ms()
+                    .map(|now| unix_ms(opens_at).saturating_sub(now))
+                    .filter(|left| *left > 0)
+                    .map(|left| {
+                        let left =
+                            format_countdown(Duration::from_millis(left.unsigned_abs()), locale);
+                        Msg::OpeningIn.fill(locale, &[("countdown", &left)])
+                    });
+                return Some(
+                    view! {
+                        <p class="fl-big" id="fl-fair-draw">{Msg::DrawPlain.fill(locale, &[("opening", &opening)])}</p>
+                        <p class="fl-strong" id="fl-opening-countdown">{left}</p>
+                        <p>{Msg::KeepPlace.get(locale)}</p>
+                    }
+                    .into_any(),
+                );
+            };
+            let ahead = position.and_then(|p| p.people_ahead).unwrap_or(0);
+            let sentence = match ahead {
+                0 => Msg::AheadNone.get(locale).to_owned(),
+                1 => Msg::AheadSentenceOne.fill(locale, &[("count", "1")]),
+                n => Msg::AheadSentence.fill(locale, &[("count", &group_digits(n))]),
+            };
+            let estimate = seen
+                .and_then(|s| s.estimate)
+                .map(|e| estimate_sentence(&e, server_now_ms(), locale))
+                .unwrap_or_default();
+            let place = group_digits(place_from_rank(rank));
+            Some(
+                view! {
+                    <p class="fl-big" id="fl-ahead">{sentence}</p>
+                    <p><span class="fl-strong">{Msg::WaitTime.get(locale)} ": "</span><span id="fl-estimate">{estimate}</span></p>
+                    <p>{Msg::YourPlace.get(locale)} ": "<span id="fl-rank">{Msg::PlaceNumber.fill(locale, &[("place", &place)])}</span></p>
+                    <p>{Msg::KeepPlace.get(locale)}</p>
+                }
+                .into_any(),
+            )
+        }
+    };
+
     let notify_toggle = move |ev: leptos::ev::Event| {
         let wanted = event_target_checked(&ev);
         notify_wanted.set(wanted);
@@ -309,6 +372,7 @@ pub fn WaitStep() -> impl IntoView {
             {move || admitting.get().then(|| view! { <p class="fl-strong">{tr(Msg::Admitting)}</p> })}
             {before_draw}
             {place}
+            {simple_place}
             // Drawn with the first answer about the queue, not before: the place appears above
             // it, which would push it down.
             {move || current.with(Option::is_some).then(|| view! {

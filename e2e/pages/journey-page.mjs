@@ -147,10 +147,11 @@ export class JourneyPage {
       }
       return found;
     });
+    // Words are separated by spaces (a code such as FL-KUWM-RDEZ is one word, not three).
     const word = "[A-Za-z][A-Za-z'’-]*";
-    const run = new RegExp(`${word}(?:[\\s,.:;—–-]+${word}){2,}`, 'g');
+    const run = new RegExp(`(?<![\\w-])${word}(?:[,.:;—–]?\\s+${word}){2,}`, 'g');
     return texts.flatMap((text) => [...text.matchAll(run)].map((m) => m[0]))
-      .filter((sentence) => !sentence.split(/[\s,.:;—–-]+/).every((w) => LATIN_ALLOWED.has(w)));
+      .filter((sentence) => !sentence.split(/[,.:;—–]?\s+/).every((w) => LATIN_ALLOWED.has(w)));
   }
 
   /** axe-core violations at WCAG 2.x A/AA level for the current page. */

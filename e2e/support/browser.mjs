@@ -21,8 +21,8 @@ export async function launchBrowser() {
  * A page that records console errors and failed requests, so tests can assert there were none;
  * its browser asks for `locale` (`navigator.languages`).
  */
-export async function openPage(browser, { width = 1280, height = 800, timezoneId, locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, timezoneId, locale });
+export async function openPage(browser, { width = 1280, height = 800, timezoneId, locale = 'en-US', deviceScaleFactor = 1 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId, locale, deviceScaleFactor });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });

@@ -56,11 +56,11 @@ pub fn SitePicker(sites: Vec<SiteSummary>) -> impl IntoView {
             })
             .collect_view();
         Some(
-            view! { <fieldset class="fl-group"><legend>{Msg::Centre.get(locale)}</legend>{radios}</fieldset> },
+            view! { <fieldset class="fl-group fl-centres"><legend>{Msg::Centre.get(locale)}</legend>{radios}</fieldset> },
         )
     };
     view! {
-        <fieldset class="fl-group">
+        <fieldset class="fl-group fl-regions">
             <legend>{tr(Msg::Region)}</legend>
             {region_radios}
         </fieldset>

@@ -452,6 +452,79 @@ messages! {
         "We could not confirm your booking. Press the button again: you will never be booked twice."
     ],
 
+    // ---- The simplified mode ------------------------------------------------------------------
+    /// The switch that turns the simplified mode on and off.
+    SimpleMode => ["글자 크게·쉬운 화면", "Large text, one step at a time"],
+    /// Where the citizen is among the questions: `2 / 3`.
+    StepCounter => ["{at} / {of} 단계", "Step {at} of {of}"],
+    /// The button that goes on.
+    Next => ["다음", "Next"],
+    /// The button that goes back.
+    Back => ["이전", "Back"],
+    /// The name question.
+    AskName => ["이름이 무엇입니까?", "What is your name?"],
+    /// Help under the name question.
+    AskNameHelp => [
+        "신분증에 적힌 이름을 그대로 입력해 주십시오.",
+        "Write it as it is on your identity card."
+    ],
+    /// The birth-date question.
+    AskBirthDate => ["언제 태어나셨습니까?", "When were you born?"],
+    /// Help under the birth-date question.
+    AskBirthDateHelp => [
+        "태어난 연도, 월, 일을 숫자로 입력해 주십시오. 예: 1964년 3월 15일",
+        "Write the year, month and day as numbers. For example 1964, 3, 15."
+    ],
+    /// Label of the birth year.
+    BirthYear => ["연도 (4자리)", "Year (4 digits)"],
+    /// Label of the birth month.
+    BirthMonth => ["월", "Month"],
+    /// Label of the birth day.
+    BirthDay => ["일", "Day"],
+    /// A part of the birth date is missing or not a number.
+    BirthPartsMissing => [
+        "연도 4자리, 월, 일을 모두 숫자로 입력해 주십시오.",
+        "Write the year in 4 digits, the month and the day, all as numbers."
+    ],
+    /// The mobile question.
+    AskMobile => ["휴대전화 번호가 무엇입니까?", "What is your mobile number?"],
+    /// Help under the mobile question.
+    AskMobileHelp => [
+        "예약 안내 문자를 받을 번호입니다. 예: 010-1234-5678",
+        "We send your booking to this number. For example 010-1234-5678."
+    ],
+    /// The simplified result heading.
+    AskResult => ["예약할 수 있는지 확인했습니다", "We checked whether you can book"],
+    /// The number of people ahead, in one sentence.
+    AheadSentence => ["앞에 {count}명이 있습니다", "{count} people are ahead of you"],
+    /// One person ahead, in one sentence.
+    AheadSentenceOne => ["앞에 {count}명이 있습니다", "{count} person is ahead of you"],
+    /// Nobody ahead.
+    AheadNone => ["앞에 기다리는 분이 없습니다", "Nobody is ahead of you"],
+    /// What to do while waiting.
+    KeepPlace => [
+        "이 화면을 닫았다가 다시 열어도 대기 순번은 그대로입니다.",
+        "You can close this page: your place is kept when you open it again."
+    ],
+    /// The draw, plainly.
+    DrawPlain => [
+        "{opening}에 추첨으로 대기 순번이 정해집니다. 일찍 들어와도 유리하지 않습니다.",
+        "Your place is drawn at {opening}. Arriving earlier does not help."
+    ],
+    /// Choose question: region.
+    AskRegion => ["어느 지역에서 접종하시겠습니까?", "Where do you want your vaccination?"],
+    /// Choose question: centre.
+    AskCentre => ["어느 예방접종센터로 가시겠습니까?", "Which vaccination centre?"],
+    /// Choose question: day.
+    AskDay => ["어느 날짜에 가시겠습니까?", "Which day?"],
+    /// Choose question: time.
+    AskTime => ["몇 시에 가시겠습니까?", "At what time?"],
+    /// The help line.
+    HelpLine => [
+        "도움이 필요하시면 {number}번으로 전화해 주십시오 ({hours}).",
+        "For help, call {number} ({hours})."
+    ],
+
     // ---- Step 4: done -----------------------------------------------------------------------
     /// Heading of the done step.
     DoneHeading => ["예약 완료", "You are booked"],
