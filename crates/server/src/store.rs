@@ -51,7 +51,7 @@ use fairline_core::{
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     pool::PoolConnectionMetadata,
-    AnyConnection, AnyPool, Row,
+    Any, AnyConnection, AnyPool, Row, Transaction,
 };
 
 /// Which database a server keeps its state in.
@@ -241,6 +241,20 @@ impl Store {
         })
     }
 
+    /// Starts a transaction on the writer in a task of its own, so that a caller dropped while
+    /// `BEGIN` is in flight (a client that went away, and the handler with it) cannot hand the
+    /// pool a connection left inside a transaction nothing will end: sqlx 0.8 on PostgreSQL
+    /// counts the transaction only once `BEGIN` is answered, so a cancelled `begin()` leaves the
+    /// session open and the next borrower's statements (an admission's insert, say) run inside
+    /// it and are never committed. Here the task always finishes `BEGIN`; if nobody awaits the
+    /// transaction any more, dropping it rolls it back.
+    async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        let writer = self.writer.clone();
+        tokio::spawn(async move { writer.begin().await })
+            .await
+            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
+    }
+
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
         self.engine
@@ -286,7 +300,7 @@ impl Store {
     /// Fixes N at the opening: the number of pre-queue places issued, once (the first call wins;
     /// later calls, from any instance, change nothing). Returns the stored N.
     pub async fn open_queue(&self, campaign_id: &str) -> Result<u64, sqlx::Error> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE queue_meta SET pre_queue_size = pre_queue_issued \
              WHERE campaign_id = $1 AND pre_queue_size IS NULL",
@@ -373,7 +387,7 @@ impl Store {
     where
         E: From<sqlx::Error>,
     {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin().await?;
         // Locks the campaign's row until commit: joins of one campaign number one at a time.
         let row = sqlx::query(
             "UPDATE queue_meta SET \
@@ -552,7 +566,7 @@ impl Store {
             return Ok(done);
         }
         let booking = &new.booking;
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin().await?;
         // Claims the admission; a concurrent claim waits for this row and then finds it used.
         let claimed = sqlx::query(
             "UPDATE admissions SET used_at_ms = $1 \
@@ -691,7 +705,7 @@ impl Store {
 
     /// Cancels a confirmed booking and gives its place back; false if it was not confirmed.
     pub async fn cancel(&self, reference: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(
             "UPDATE bookings SET status = 'cancelled' WHERE reference = $1 AND status = 'confirmed' \
              RETURNING campaign_id, site_id, starts_at_ms",
