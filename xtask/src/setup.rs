@@ -5,14 +5,17 @@ use crate::run::{self, command, output, repo_root};
 
 /// Trunk's version: 0.22 needs a newer rustc than the stable toolchain here.
 pub const TRUNK_VERSION: &str = "0.21.14";
-/// Debian packages for the browser tests, `brotli` for the first-load size budget and
-/// `postgresql` for the server's store conformance suite (a throwaway server on loopback).
-const DEBIAN_PACKAGES: [&str; 5] = [
+/// Debian packages for the browser tests, `brotli` for the first-load size budget,
+/// `postgresql` for the server's store conformance suite and `nginx` for its tests of several
+/// instances behind the shipped `deploy/nginx.conf` (both run as throwaway servers on loopback,
+/// and by `cargo xtask cluster`).
+const DEBIAN_PACKAGES: [&str; 6] = [
     "chromium",
     "chromium-driver",
     "fonts-noto-cjk",
     "brotli",
     "postgresql",
+    "nginx",
 ];
 
 /// Checks every tool and installs the missing ones.

@@ -22,6 +22,8 @@ pub struct Metrics {
     pub admissions: AtomicU64,
     /// Tickets issued (first joins).
     pub joins: AtomicU64,
+    /// `GET …/queue/state` requests answered (200 or 304): what a cache in front saves.
+    pub queue_state_requests: AtomicU64,
     errors: Mutex<BTreeMap<&'static str, u64>>,
 }
 
@@ -102,6 +104,11 @@ impl Metrics {
                 "fairline_shed_total",
                 "Requests refused by overload protection.",
                 &self.shed,
+            ),
+            (
+                "fairline_queue_state_requests_total",
+                "Queue-state documents answered (200 or 304), every campaign.",
+                &self.queue_state_requests,
             ),
         ];
         for (name, help, counter) in counters {

@@ -345,6 +345,11 @@ impl QueueEngine {
         Ok(())
     }
 
+    /// The id this instance writes into the campaign's admission lease row when it holds it.
+    pub fn lease_holder(&self) -> &str {
+        &self.holder
+    }
+
     /// True if this instance advanced admission at its last step (it held the lease).
     pub fn leads_admission(&self) -> bool {
         lock(&self.progress).leading

@@ -1,5 +1,7 @@
 //! `GET /metrics`: Prometheus text.
 
+use std::fmt::Write as _;
+
 use axum::{extract::State, http::header, response::IntoResponse};
 
 use crate::AppState;
@@ -22,8 +24,20 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         .iter()
         .map(|scope| (scope.campaign().id.as_str(), scope.queue().gauges()))
         .collect();
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics().render(&queues),
-    )
+    let mut text = state.metrics().render(&queues);
+    // Which lease row is this instance's: an operator (or a test) reading the database's
+    // `admission_leases` can tell which instance leads.
+    text.push_str(
+        "# HELP fairline_admission_lease_holder The holder id this instance writes into the \
+         campaign's admission lease.\n# TYPE fairline_admission_lease_holder gauge\n",
+    );
+    for scope in state.scopes() {
+        let _ = writeln!(
+            text,
+            "fairline_admission_lease_holder{{campaign=\"{}\",holder=\"{}\"}} 1",
+            scope.campaign().id,
+            scope.queue().lease_holder()
+        );
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

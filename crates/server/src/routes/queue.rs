@@ -137,6 +137,7 @@ pub async fn state(
     let document = campaign_in_path(&state, &campaign_id)?
         .queue()
         .state_document();
+    Metrics::bump(&state.metrics().queue_state_requests);
     let cache_control = format!(
         "public, max-age={}",
         state.tuning().state_max_age_s.clamp(1, 5)

@@ -4,6 +4,8 @@
 //! runs on a manual clock: time passes only when a test calls [`TestApp::advance`].
 #![allow(dead_code)]
 
+pub mod cluster;
+pub mod nginx;
 pub mod postgres;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -286,26 +288,44 @@ pub const KR_CAMPAIGN_FILE: &str = concat!(
 );
 
 /// Starts the built server as `serve --campaign KR_CAMPAIGN_FILE --listen 127.0.0.1:0 --data
-/// DATA --rehearse-at <during the opening> --join-burst 100000 --join-concurrency 4096` plus
-/// `more` arguments, and waits for its `listening on` line: the process (killed when dropped)
-/// and its base URL.
+/// DATA --rehearse-at <during the opening> --join-burst 100000 --join-concurrency 4096` (the
+/// last two unless `more` names them) plus `more` arguments, and waits for its `listening on`
+/// line: the process (killed when dropped) and its base URL.
 pub async fn start_server(
+    data: &std::path::Path,
+    more: &[&str],
+) -> (tokio::process::Child, String) {
+    start_server_with(std::path::Path::new(KR_CAMPAIGN_FILE), data, more).await
+}
+
+/// [`start_server`] with another campaign file.
+pub async fn start_server_with(
+    campaign: &std::path::Path,
     data: &std::path::Path,
     more: &[&str],
 ) -> (tokio::process::Child, String) {
     use tokio::io::AsyncBufReadExt;
     let mut child = tokio::process::Command::new(server_binary())
-        .args([
-            "serve",
-            "--campaign",
-            KR_CAMPAIGN_FILE,
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-        ])
+        .arg("serve")
+        .arg("--campaign")
+        .arg(campaign)
+        .args(["--listen", "127.0.0.1:0", "--data"])
         .arg(data)
-        .args(["--rehearse-at", "2021-07-12T20:30:00+09:00"])
-        .args(["--join-burst", "100000", "--join-concurrency", "4096"])
+        .args(
+            ["--rehearse-at", "2021-07-12T20:30:00+09:00"]
+                .into_iter()
+                .filter(|_| !more.contains(&"--rehearse-at")),
+        )
+        .args(
+            ["--join-burst", "100000"]
+                .into_iter()
+                .filter(|_| !more.contains(&"--join-burst")),
+        )
+        .args(
+            ["--join-concurrency", "4096"]
+                .into_iter()
+                .filter(|_| !more.contains(&"--join-concurrency")),
+        )
         .args(more)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
