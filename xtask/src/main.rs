@@ -7,10 +7,14 @@
 //!   printing one summary line per stage; it exits non-zero if any stage fails.
 //! - `cargo xtask bench` runs the server and size benchmarks (wrk, nginx, brotli on loopback) and
 //!   writes them into BENCHMARKS.md; it is not part of the test command.
+//! - `cargo xtask cluster [--no-build] [--port PORT]` builds as the demo does, then runs a throwaway
+//!   PostgreSQL, three `fairline-server` instances on it and nginx in front (`deploy/nginx.conf`)
+//!   on `http://127.0.0.1:8080`; Ctrl-C stops everything it started.
 //! - `cargo xtask lighthouse [--runs N] [--no-build]` builds as the demo does and measures it on loopback with
 //!   Lighthouse 12 (mobile preset) at the check and wait steps; not part of the test command.
 
 mod bench;
+mod cluster;
 mod demo;
 mod layers;
 mod lighthouse;
@@ -32,10 +36,13 @@ fn main() -> ExitCode {
         "demo" => demo::run(),
         "test" => stages::run(rest),
         "bench" => bench::run(),
+        "cluster" => cluster::run(rest),
+        "cluster-guard" => cluster::guard(rest),
         "lighthouse" => lighthouse::run(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench | lighthouse [--runs N]>\n\
+                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench | \
+                 cluster [--no-build] [--port PORT] | lighthouse [--runs N]>\n\
                  see README.md"
             );
             return ExitCode::from(2);
