@@ -1,7 +1,8 @@
 // The simplified mode against the real server, in Korean: the whole journey one question a
 // screen on a 320×640 phone and on a 1280×800 desktop zoomed to 200 % (a 640×400 layout at twice
 // the pixels); on every screen no sideways scrolling, targets of 44×44 px or more, text at 7:1
-// or more, and axe (WCAG 2.2 AA) clean; switching mode while waiting keeps the rank.
+// or more, and axe (WCAG 2.2 AA) clean, in the dark scheme too (and a forced-colours look);
+// switching mode while waiting keeps the rank.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, saveScreenshot } from './support/browser.mjs';
@@ -35,10 +36,12 @@ for (const [label, viewport] of [['phone-320', SMALL_PHONE], ['desktop-zoom-200'
       await simple.joinButton().click();
       await page.getByRole('heading', { name: simple.labels.waitHeading }).waitFor({ timeout: 15_000 });
       await screen('5-wait');
+      await simple.otherLooks(screen, '5-wait', label);
       await page.getByRole('heading', { name: simple.labels.chooseHeading }).waitFor({ timeout: 90_000 });
       for (const [step, group] of [['6-region', '.fl-regions'], ['7-centre', '.fl-centres'], ['8-day', '.fl-days']]) {
         await simple.pickFirst(group);
         await screen(step);
+        if (step === '6-region') await simple.otherLooks(screen, step, label);
         await simple.nextButton().click();
       }
       await simple.pickFirst('.fl-times');

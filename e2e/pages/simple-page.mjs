@@ -2,6 +2,7 @@
 // measurements a screen must pass (no sideways scrolling, targets of 44×44 px or more, text at
 // 7:1 contrast or more).
 import { JourneyPage } from './journey-page.mjs';
+import { saveScreenshot } from '../support/browser.mjs';
 
 /** What a citizen reads on the simplified screens, in Korean. */
 export const SIMPLE_KO = {
@@ -57,6 +58,18 @@ export class SimplePage extends JourneyPage {
     const open = this.page.locator(`${selector} input:not([disabled])`).first();
     await open.waitFor({ timeout: 15_000 });
     await open.check();
+  }
+
+  /**
+   * Runs `screen`'s checks again in the dark scheme, and saves the forced-colours look (Windows
+   * high contrast, whose colours are the system's), then returns to the light scheme.
+   */
+  async otherLooks(screen, name, label) {
+    await this.page.emulateMedia({ colorScheme: 'dark' });
+    await screen(`${name}-dark`);
+    await this.page.emulateMedia({ colorScheme: 'light', forcedColors: 'active' });
+    await saveScreenshot(this.page, `simple-${label}-${name}-forced-colors`);
+    await this.page.emulateMedia({ colorScheme: 'light', forcedColors: 'none' });
   }
 
   /** What the page must pass on every screen; the failures, in words. */
