@@ -217,9 +217,11 @@ pub fn Journey(
             StepKind::Choose => view! { <choose_step::ChooseStep /> }.into_any(),
             StepKind::Done => view! { <done_step::DoneStep /> }.into_any(),
         }}
-        // The help line: on every screen of the simplified mode, on the receipt of the standard.
+        // The help line: on every screen of the simplified mode; in the standard one while
+        // choosing (where a time limit can run out) and on the receipt.
         {move || {
-            (mode.simple() || step.get() == StepKind::Done).then(|| view! { <help_line::HelpLine /> })
+            (mode.simple() || matches!(step.get(), StepKind::Choose | StepKind::Done))
+                .then(|| view! { <help_line::HelpLine /> })
         }}
         <div class="fl-visually-hidden" role="status" aria-live="polite" aria-atomic="true">
             {move || announcement.get()}

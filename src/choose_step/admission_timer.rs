@@ -1,5 +1,5 @@
-//! The admission's time limit by server time: the time left, a warning before the end
-//! (announced once per limit), and the button that asks for more time while any is left.
+//! The admission's time limit by server time: the time left, two warnings before the end
+//! (each announced once per limit), and the button that asks for more time while any is left.
 
 use core::time::Duration;
 
@@ -12,8 +12,10 @@ use crate::i18n::{tr, use_i18n, Msg};
 use crate::requests::{Request, Requests};
 use crate::session::Session;
 
-/// Warn this long before the admission ends.
+/// Warn this long before the admission ends (the notice shows from then on).
 pub const WARN_BEFORE: Duration = Duration::from_secs(120);
+/// Warn again this long before the end.
+pub const WARN_AGAIN_BEFORE: Duration = Duration::from_secs(30);
 
 /// Time left until `expires_at` at server time `now_ms` (zero once past).
 pub fn time_left(expires_at: OffsetDateTime, now_ms: i64) -> Duration {
@@ -25,14 +27,25 @@ pub fn time_left(expires_at: OffsetDateTime, now_ms: i64) -> Duration {
     )
 }
 
-/// Whether a warning is due with `left` for the limit `expires_at`, given the limit last
-/// warned about (a new limit after an extension is warned about again).
+/// Which warning (1 at two minutes, 2 at thirty seconds) is due with `left` for the limit
+/// `expires_at`, given the last one announced and its limit (a new limit after an extension is
+/// warned about again); `None` when none is due.
 pub fn warning_due(
     left: Duration,
     expires_at: OffsetDateTime,
-    warned_for: Option<OffsetDateTime>,
-) -> bool {
-    left <= WARN_BEFORE && !left.is_zero() && warned_for != Some(expires_at)
+    warned: Option<(OffsetDateTime, u8)>,
+) -> Option<u8> {
+    let reached = match left {
+        left if left.is_zero() => return None,
+        left if left <= WARN_AGAIN_BEFORE => 2,
+        left if left <= WARN_BEFORE => 1,
+        _ => return None,
+    };
+    let already = match warned {
+        Some((limit, level)) if limit == expires_at => level,
+        _ => 0,
+    };
+    (reached > already).then_some(reached)
 }
 
 /// The admission's time left, re-read every tick (`None` before the clock has a sample or
@@ -58,15 +71,15 @@ pub fn AdmissionTimer() -> impl IntoView {
     let expires_at = move || journey.with(|j| j.admission().map(|a| a.admission.claims.expires_at));
     let extensions_left = move || journey.with(|j| j.admission().map_or(0, |a| a.extensions_left));
     let left = admission_left(&session);
-    let warned_for: RwSignal<Option<OffsetDateTime>> = RwSignal::new(None);
+    let warned: RwSignal<Option<(OffsetDateTime, u8)>> = RwSignal::new(None);
     let warn_session = session.clone();
     let warn_left = left.clone();
     Effect::new(move |_| {
         let (Some(left), Some(expires)) = (warn_left(), expires_at()) else {
             return;
         };
-        if warning_due(left, expires, warned_for.get_untracked()) {
-            warned_for.set(Some(expires));
+        if let Some(level) = warning_due(left, expires, warned.get_untracked()) {
+            warned.set(Some((expires, level)));
             let locale = warn_session.i18n.now();
             let left = format_countdown(left, locale);
             warn_session.announce(Msg::TimeWarning.fill(locale, &[("left", &left)]));
@@ -119,19 +132,40 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
-    fn the_warning_comes_once_per_limit_inside_the_last_two_minutes() {
+    fn two_warnings_come_once_each_per_limit() {
         let limit = datetime!(2021-07-12 11:10:00 UTC);
         let now = unix_ms(datetime!(2021-07-12 11:08:30 UTC));
         let left = time_left(limit, now);
         assert_eq!(left, Duration::from_secs(90));
         assert_eq!(time_left(limit, now + 600_000), Duration::ZERO);
-        assert!(warning_due(left, limit, None));
-        assert!(!warning_due(left, limit, Some(limit)), "already warned");
+        assert_eq!(warning_due(left, limit, None), Some(1));
+        assert_eq!(
+            warning_due(left, limit, Some((limit, 1))),
+            None,
+            "already warned"
+        );
+        let last = Duration::from_secs(20);
+        assert_eq!(
+            warning_due(last, limit, Some((limit, 1))),
+            Some(2),
+            "the second"
+        );
+        assert_eq!(warning_due(last, limit, Some((limit, 2))), None);
+        assert_eq!(
+            warning_due(last, limit, None),
+            Some(2),
+            "late: only the second"
+        );
         let extended = datetime!(2021-07-12 11:11:30 UTC);
-        assert!(warning_due(left, extended, Some(limit)), "a new limit");
-        assert!(!warning_due(Duration::from_secs(300), limit, None));
-        assert!(
-            !warning_due(Duration::ZERO, limit, None),
+        assert_eq!(
+            warning_due(left, extended, Some((limit, 2))),
+            Some(1),
+            "a new limit"
+        );
+        assert_eq!(warning_due(Duration::from_secs(300), limit, None), None);
+        assert_eq!(
+            warning_due(Duration::ZERO, limit, None),
+            None,
             "over, not warned"
         );
     }

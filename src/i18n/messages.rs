@@ -411,10 +411,11 @@ messages! {
     Extended => ["{until}까지 예약할 수 있습니다.", "You now have until {until}."],
     /// No extension left.
     NoExtensions => ["더 이상 연장할 수 없습니다.", "No more extensions are possible."],
-    /// Admission expired.
+    /// Admission expired: exactly what the server does (the same person gets the same ticket
+    /// back, and a ticket whose admission lapsed is not admitted again).
     AdmissionExpired => [
-        "예약 시간이 끝났습니다. 본인 정보를 다시 확인한 뒤 대기열에 다시 들어가 주십시오.",
-        "Your time to book has run out. Check your details again to rejoin the queue."
+        "예약 시간이 끝나 이번 차례가 지나갔습니다. 예약 시스템은 같은 분께 대기 순번을 다시 드리지 않으므로, 이 사전예약으로는 더 이상 화면에서 예약하실 수 없습니다. 안내 전화로 문의해 주십시오.",
+        "Your time to book has run out and your turn has passed. The booking service does not give the same person a second place in the queue, so you cannot book in this campaign on this page any more. Please call the help line."
     ],
     /// Region legend.
     Region => ["지역", "Region"],
