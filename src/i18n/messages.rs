@@ -429,6 +429,10 @@ messages! {
     PlacesLeft => ["{count}자리 남음", "{count} places left"],
     /// One place left.
     PlacesLeftOne => ["{count}자리 남음", "{count} place left"],
+    /// A folded week of days.
+    WeekOf => ["{day}부터 한 주 (예약 가능한 날 {count}일)", "Week of {day} ({count} days open)"],
+    /// The folded full days.
+    FullDays => ["마감된 날짜 {count}일", "{count} full days"],
     /// A full day or slot.
     Full => ["마감", "full"],
     /// Announcement: full slots on the chosen day.
