@@ -12,7 +12,6 @@
 mod common;
 
 use std::{
-    collections::HashSet,
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc,
@@ -25,7 +24,7 @@ use common::{
     person, SLOT,
 };
 use fairline_core::{
-    booking::{BookingReceipt, BookingRequest},
+    booking::BookingRequest,
     person::PersonInput,
     wire::{AdmitRequest, AdmitResponse, JoinResponse, QueuePlace, QueueState},
 };
@@ -441,26 +440,7 @@ async fn a_rush_through_nginx_survives_killing_the_admission_leader() {
     let store = Store::open(&Database::Postgres(cluster.database.clone()))
         .await
         .unwrap();
-    let mut references = HashSet::new();
-    let mut full = 0;
-    for (admission_id, (status, body)) in &outcomes {
-        match status {
-            200 | 201 => {
-                let booked: BookingReceipt = serde_json::from_str(body).unwrap();
-                assert_eq!(&booked.booking.admission_id, admission_id, "traceable");
-                assert!(
-                    references.insert(booked.booking.reference.clone()),
-                    "one each"
-                );
-                let stored = store.booking(&booked.booking.reference).await.unwrap();
-                assert_eq!(stored, Some(booked.booking), "acknowledged is stored");
-            }
-            409 if body.contains("slot_full") => full += 1,
-            _ => panic!("unexpected {status}: {body}"),
-        }
-    }
-    assert_eq!(references.len(), usize::try_from(RUSH_PLACES).unwrap());
-    assert_eq!(full, RUSH_BOOKERS - RUSH_PLACES);
+    common::check_rush(&outcomes, &store, RUSH_PLACES).await;
     assert_eq!(
         store.booking_count(CAMPAIGN).await.unwrap(),
         u64::from(RUSH_PLACES)

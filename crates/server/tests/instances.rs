@@ -16,7 +16,6 @@ use common::{
     DURING_OPENING, KR_CAMPAIGN,
 };
 use fairline_core::{
-    booking::BookingReceipt,
     person::PersonInput,
     token,
     wire::{AdmissionClaims, QueuePlace, Signed},
@@ -261,34 +260,7 @@ async fn a_rush_through_three_instances_books_exactly_the_places_once() {
         }
     }))
     .await;
-    let mut references = HashSet::new();
-    let mut full = 0;
-    for (admission_id, (status, body)) in &outcomes {
-        match status {
-            200 | 201 => {
-                let booked: BookingReceipt = serde_json::from_str(body).unwrap();
-                assert_eq!(&booked.booking.admission_id, admission_id, "traceable");
-                assert!(
-                    references.insert(booked.booking.reference.clone()),
-                    "one each"
-                );
-                let stored = apps[0]
-                    .state
-                    .store()
-                    .booking(&booked.booking.reference)
-                    .await;
-                assert_eq!(
-                    stored.unwrap(),
-                    Some(booked.booking),
-                    "acknowledged is stored"
-                );
-            }
-            409 if body.contains("slot_full") => full += 1,
-            _ => panic!("unexpected {status}: {body}"),
-        }
-    }
-    assert_eq!(references.len(), usize::try_from(RUSH_PLACES).unwrap());
-    assert_eq!(full, RUSH_BOOKERS - RUSH_PLACES);
+    common::check_rush(&outcomes, apps[0].state.store(), RUSH_PLACES).await;
     let store = apps[2].state.store();
     let count = store.booking_count("kr-covid19-2021-07").await.unwrap();
     assert_eq!(count, u64::from(RUSH_PLACES));

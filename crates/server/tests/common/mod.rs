@@ -348,3 +348,49 @@ pub async fn start_server_with(
 pub fn server_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fairline-server"))
 }
+
+/// Checks a rush's answers, each `(admission id, (status, body))`: every acknowledged booking is
+/// on its own admission, given once and stored in `store`; every other answer is `slot_full`; and
+/// exactly `places` were booked.
+pub async fn check_rush(
+    outcomes: &[(String, (u16, String))],
+    store: &fairline_server::store::Store,
+    places: u32,
+) {
+    let mut references = std::collections::HashSet::new();
+    let mut full = 0;
+    for (admission_id, (status, body)) in outcomes {
+        match status {
+            200 | 201 => {
+                let booked: BookingReceipt = serde_json::from_str(body).unwrap();
+                assert_eq!(&booked.booking.admission_id, admission_id, "traceable");
+                assert!(
+                    references.insert(booked.booking.reference.clone()),
+                    "one each"
+                );
+                let stored = store.booking(&booked.booking.reference).await.unwrap();
+                assert_eq!(stored, Some(booked.booking), "acknowledged is stored");
+            }
+            409 if body.contains("slot_full") => full += 1,
+            _ => panic!("unexpected {status}: {body}"),
+        }
+    }
+    let places = usize::try_from(places).unwrap();
+    assert_eq!(references.len(), places);
+    assert_eq!(full, outcomes.len() - places);
+}
+
+/// Stops `child` as its program asks (`signal`, e.g. `-TERM`), waiting up to `grace` before
+/// killing it.
+pub fn stop_child(child: &mut std::process::Child, signal: &str, grace: Duration) {
+    let _ = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let deadline = std::time::Instant::now() + grace;
+    while !matches!(child.try_wait(), Ok(Some(_))) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -154,15 +154,7 @@ impl TestPostgres {
 impl Drop for TestPostgres {
     fn drop(&mut self) {
         // SIGQUIT: immediate shutdown, the postmaster takes its backends down with it.
-        let _ = Command::new("kill")
-            .args(["-QUIT", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !matches!(self.child.try_wait(), Ok(Some(_))) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        super::stop_child(&mut self.child, "-QUIT", Duration::from_secs(10));
         let _ = std::io::stderr().flush();
     }
 }
