@@ -10,9 +10,9 @@ export const AFTER_OPENING = '2021-07-12T20:00:30+09:00';
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 
-/** A server rehearsing `rehearseAt` and a widget page against it. */
-export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0, timezoneId, locale = 'en-US' }) {
-  const extraArgs = ['--rehearse-at', rehearseAt];
+/** A server rehearsing `rehearseAt` (with `serverArgs` added to `serve`) and a widget page against it. */
+export async function rehearse(browser, { rehearseAt, viewport = DESKTOP, admitRate, deviceOffsetMs = 0, timezoneId, locale = 'en-US', serverArgs = [] }) {
+  const extraArgs = ['--rehearse-at', rehearseAt, ...serverArgs];
   if (admitRate !== undefined) extraArgs.push('--admit-rate', String(admitRate));
   const server = await startServer({ extraArgs });
   const { page, problems } = await openPage(browser, { ...viewport, timezoneId, locale });
