@@ -145,6 +145,7 @@ for (const [label, viewport, locale] of [['phone', PHONE, 'ko-KR'], ['desktop', 
       assert.equal(await widget.verdict().getAttribute('data-verdict'), 'not_eligible');
       assert.match(await widget.verdict().textContent(), words.why);
       assert.equal(await widget.joinButton().count(), 0);
+      assert.equal(await page.locator('#fl-help-line a').getAttribute('href'), 'tel:1339', 'who to call when told no');
       await checkpoint(widget, `journey-${label}-2-not-eligible`);
       await page.getByLabel(widget.labels.birthDate, { exact: true }).fill('1967-05-01');
       await page.getByRole('button', { name: widget.labels.check }).click();

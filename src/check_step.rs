@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::browser;
 use crate::format::{format_countdown, format_for_citizen};
+use crate::help_line::HelpLine;
 use crate::i18n::{tr, use_i18n, Locale, Msg};
 use crate::requests::{Request, Requests};
 use crate::session::{spawn_owned, Session};
@@ -403,7 +404,9 @@ pub fn CheckStep() -> impl IntoView {
                 } else {
                     view! { <p class="fl-strong">{tr(Msg::CannotJoin)}</p> }.into_any()
                 }}
-                {move || join_failure().map(|m| view! { <p class="fl-error">{tr(m)}</p> })}
+                {move || join_failure().map(|m| view! { <p class="fl-error">{tr(m)}</p> <HelpLine /> })}
+                // Told "no" (by the rules, or by the server against the widget): who to call.
+                {(!joinable || differs).then(|| view! { <HelpLine /> })}
             </section>
         })
     };

@@ -1,5 +1,5 @@
 //! The campaign's help line as a sentence with a `tel:` link: on every screen of the simplified
-//! mode, and on errors and the receipt of the standard one.
+//! mode; in the standard one under a refusal at the check step, while choosing and on the receipt.
 
 use leptos::prelude::*;
 

@@ -218,7 +218,8 @@ pub fn Journey(
             StepKind::Done => view! { <done_step::DoneStep /> }.into_any(),
         }}
         // The help line: on every screen of the simplified mode; in the standard one while
-        // choosing (where a time limit can run out) and on the receipt.
+        // choosing (where a time limit can run out) and on the receipt (and, from the check
+        // step, under a refusal).
         {move || {
             (mode.simple() || matches!(step.get(), StepKind::Choose | StepKind::Done))
                 .then(|| view! { <help_line::HelpLine /> })
