@@ -180,7 +180,7 @@ mod tests {
     use clap::Parser;
 
     use super::ServeOptions;
-    use crate::store::Database;
+    use crate::store::{Database, JoinCommit};
 
     #[derive(Parser)]
     struct Serve {
@@ -220,6 +220,8 @@ mod tests {
             "3",
             "--join-concurrency",
             "7",
+            "--join-batch",
+            "off",
         ])
         .unwrap();
         assert_eq!(options.campaign.len(), 2);
@@ -232,6 +234,9 @@ mod tests {
         assert_eq!(tuning.allowed_origins.len(), 2);
         assert!(tuning.trusted_proxy.is_some());
         assert_eq!((tuning.join_burst, tuning.join_concurrency), (3, 7));
+        assert_eq!(tuning.join_commit, JoinCommit::OnePerJoin);
+        let defaults = Serve::try_parse_from(["serve", "--campaign", "c"]).unwrap();
+        assert_eq!(defaults.options.tuning.join_commit, JoinCommit::Grouped);
         assert!(
             Serve::try_parse_from(["serve", "--campaign", "c", "--rehearse-at", "soon"]).is_err()
         );

@@ -12,7 +12,10 @@ use anyhow::{bail, Context};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use crate::signing::{Keyring, SigningKey};
+use crate::{
+    signing::{Keyring, SigningKey},
+    store::JoinCommit,
+};
 
 /// Secrets as written in a secrets file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -182,6 +185,19 @@ pub struct Tuning {
     /// `max-age` of the queue state document, seconds (1–5).
     #[arg(skip = 2u32)]
     pub state_max_age_s: u32,
+    /// Group-commit joins (`on`, the default: joins arriving while a commit is under way share
+    /// one transaction) or commit each join alone (`off`).
+    #[arg(long = "join-batch", value_name = "on|off", default_value = "on", value_parser = join_batch)]
+    pub join_commit: JoinCommit,
+}
+
+/// `--join-batch on|off`.
+fn join_batch(text: &str) -> Result<JoinCommit, String> {
+    match text {
+        "on" => Ok(JoinCommit::Grouped),
+        "off" => Ok(JoinCommit::OnePerJoin),
+        _ => Err("must be on or off".to_owned()),
+    }
 }
 
 impl Default for Tuning {

@@ -151,14 +151,19 @@ impl QueueEngine {
         Ok(())
     }
 
-    /// Joins the queue in one store transaction: a new place (a pre-queue index before the
+    /// Joins the queue through the store (group-committed unless the store commits each join
+    /// alone): a new place (a pre-queue index before the
     /// opening, a rank after it) and the ticket `make_ticket` makes for it, or the ticket the
     /// person already holds.
-    pub async fn join<T, E: From<sqlx::Error>>(
+    pub async fn join<T, E>(
         &self,
         person_key_hash: &str,
-        make_ticket: impl FnOnce(QueuePlace) -> Result<(NewTicket, T), E>,
-    ) -> Result<Joined<T>, E> {
+        make_ticket: impl FnOnce(QueuePlace) -> Result<(NewTicket, T), E> + Send + 'static,
+    ) -> Result<Joined<T>, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+    {
         self.open_if_due().await?;
         let joined = self
             .store

@@ -100,7 +100,7 @@ impl AppState {
         std::fs::create_dir_all(data_dir)?;
         let clock_is_real_time = clock.manual().is_none();
         let secrets = Secrets::load(data_dir)?;
-        let store = Store::open(database).await?;
+        let store = Store::open_with(database, tuning.join_commit).await?;
         let mut scopes = Vec::with_capacity(campaigns.len());
         for campaign in campaigns {
             let queue = QueueEngine::load(&campaign, store.clone(), clock.clone(), tuning.clone());

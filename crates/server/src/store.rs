@@ -41,8 +41,14 @@
 //!   over. A lease row rather than a PostgreSQL advisory lock, so the rule is the same on both
 //!   engines and needs no connection held open; a holder that stalls past its lease may step
 //!   once more, which is harmless because `admitted_through` only ever grows.
+//! - **Joins are group-committed** ([`JoinCommit::Grouped`], the default; see [`join_batch`]):
+//!   the joins waiting while a commit is under way share the next transaction, which numbers
+//!   their places under the same row lock and is answered only once committed. One transaction
+//!   per join stays available ([`JoinCommit::OnePerJoin`], `serve --join-batch off`).
 
-use std::{collections::HashMap, path::Path, time::Duration};
+mod join_batch;
+
+use std::{collections::HashMap, path::Path, sync::Arc, time::Duration};
 
 use fairline_core::{
     booking::{Booking, BookingStatus},
@@ -88,12 +94,29 @@ pub enum Engine {
     Postgres,
 }
 
+/// How a store commits joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JoinCommit {
+    /// Joins arriving while a commit is under way share the next transaction (group commit);
+    /// each is answered once its row is durable.
+    #[default]
+    Grouped,
+    /// Every join in a transaction of its own (what group commit is measured against).
+    OnePerJoin,
+}
+
+pub use join_batch::{JoinStats, MAX_BATCH as MAX_JOIN_BATCH};
+
 /// The database.
 #[derive(Clone)]
 pub struct Store {
     writer: AnyPool,
     reader: AnyPool,
     engine: Engine,
+    /// The group-commit task's queue ([`JoinCommit::Grouped`]), or None for one transaction per
+    /// join.
+    join_batches: Option<tokio::sync::mpsc::UnboundedSender<join_batch::PendingJoin>>,
+    join_counters: Arc<join_batch::JoinCounters>,
 }
 
 /// Queue facts that survive a restart and are the same from every instance.
@@ -195,15 +218,45 @@ const ADMISSION_COLUMNS: &str =
 impl Store {
     /// Opens `database` and applies its engine's migrations (several instances may do so at
     /// once: sqlx's migrator holds a database lock while it runs).
+    /// Joins are group-committed ([`JoinCommit::Grouped`]).
     pub async fn open(database: &Database) -> Result<Self, sqlx::Error> {
+        Self::open_with(database, JoinCommit::Grouped).await
+    }
+
+    /// As [`Store::open`], committing joins as `joins` says.
+    pub async fn open_with(database: &Database, joins: JoinCommit) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
-        match database {
-            Database::Sqlite(path) => Self::open_sqlite(path).await,
-            Database::Postgres(url) => Self::connect_postgres(url).await,
+        let (writer, reader, engine) = match database {
+            Database::Sqlite(path) => Self::open_sqlite(path).await?,
+            Database::Postgres(url) => Self::connect_postgres(url).await?,
+        };
+        let join_counters = Arc::new(join_batch::JoinCounters::default());
+        let join_batches = (joins == JoinCommit::Grouped)
+            .then(|| join_batch::start(writer.clone(), Arc::clone(&join_counters)));
+        Ok(Self {
+            writer,
+            reader,
+            engine,
+            join_batches,
+            join_counters,
+        })
+    }
+
+    /// How this store commits joins.
+    pub fn join_commit(&self) -> JoinCommit {
+        if self.join_batches.is_some() {
+            JoinCommit::Grouped
+        } else {
+            JoinCommit::OnePerJoin
         }
     }
 
-    async fn open_sqlite(path: &Path) -> Result<Self, sqlx::Error> {
+    /// Join transactions committed and joins answered from them since the store opened.
+    pub fn join_stats(&self) -> JoinStats {
+        self.join_counters.snapshot()
+    }
+
+    async fn open_sqlite(path: &Path) -> Result<(AnyPool, AnyPool, Engine), sqlx::Error> {
         let path = path.to_str().ok_or_else(|| {
             sqlx::Error::Configuration("the SQLite file's path is not UTF-8".into())
         })?;
@@ -220,25 +273,17 @@ impl Store {
             .after_connect(|connection, meta| Box::pin(sqlite_pragmas(connection, meta, false)))
             .connect(&format!("sqlite://{encoded}?mode=ro"))
             .await?;
-        Ok(Self {
-            writer,
-            reader,
-            engine: Engine::Sqlite,
-        })
+        Ok((writer, reader, Engine::Sqlite))
     }
 
-    async fn connect_postgres(url: &str) -> Result<Self, sqlx::Error> {
+    async fn connect_postgres(url: &str) -> Result<(AnyPool, AnyPool, Engine), sqlx::Error> {
         let pool = AnyPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self {
-            writer: pool.clone(),
-            reader: pool,
-            engine: Engine::Postgres,
-        })
+        Ok((pool.clone(), pool, Engine::Postgres))
     }
 
     /// Starts a transaction on the writer in a task of its own, so that a caller dropped while
@@ -374,11 +419,74 @@ impl Store {
         Ok(())
     }
 
-    /// Joins the queue in one transaction: numbers the next place (a pre-queue index before
-    /// the opening, a rank after it), and, unless the person already holds a ticket, stores the
-    /// ticket `make_ticket` makes for that place. Rolled back (the number unused, so no gap)
-    /// when the person holds a ticket or anything fails.
+    /// Joins the queue: numbers the next place (a pre-queue index before the opening, a rank
+    /// after it), and, unless the person already holds a ticket, stores the ticket `make_ticket`
+    /// makes for that place, answering once it is committed. Group-committed with the joins
+    /// around it ([`JoinCommit::Grouped`]) or in a transaction of its own; either way a join
+    /// that is not stored uses no number, so places stay gap-free.
     pub async fn join<T, E>(
+        &self,
+        campaign_id: &str,
+        person_key_hash: &str,
+        make_ticket: impl FnOnce(QueuePlace) -> Result<(NewTicket, T), E> + Send + 'static,
+    ) -> Result<Joined<T>, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+    {
+        let Some(batches) = &self.join_batches else {
+            return self
+                .join_alone(campaign_id, person_key_hash, make_ticket)
+                .await;
+        };
+        // What the maker made beside the ticket (or its error), kept for this caller.
+        let made: Arc<std::sync::Mutex<Option<Result<T, E>>>> = Arc::default();
+        let slot = Arc::clone(&made);
+        let make: join_batch::MakeTicket = Box::new(move |place| {
+            let (ticket, kept) = match make_ticket(place) {
+                Ok((ticket, extra)) => (Some(ticket), Ok(extra)),
+                Err(error) => (None, Err(error)),
+            };
+            *slot
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(kept);
+            ticket
+        });
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let gone = || sqlx::Error::Protocol("the join batching task has stopped".into());
+        batches
+            .send(join_batch::PendingJoin {
+                campaign_id: campaign_id.to_owned(),
+                person_key_hash: person_key_hash.to_owned(),
+                make,
+                reply,
+            })
+            .map_err(|_| gone())?;
+        let answer = answer
+            .await
+            .map_err(|_| gone())?
+            .map_err(sqlx::Error::Protocol)?;
+        let kept = made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        match answer {
+            join_batch::Answer::Held(claims, signature) => Ok(Joined::Held(claims, signature)),
+            join_batch::Answer::Issued(place) => match kept {
+                Some(Ok(extra)) => Ok(Joined::Issued(place, extra)),
+                Some(Err(error)) => Err(error),
+                None => Err(sqlx::Error::Protocol("a joined ticket was not made".into()).into()),
+            },
+            join_batch::Answer::NotMade => match kept {
+                Some(Err(error)) => Err(error),
+                _ => Err(sqlx::Error::Protocol("the ticket maker failed".into()).into()),
+            },
+        }
+    }
+
+    /// One join in one transaction ([`JoinCommit::OnePerJoin`]). Rolled back (the number
+    /// unused, so no gap) when the person holds a ticket or anything fails.
+    async fn join_alone<T, E>(
         &self,
         campaign_id: &str,
         person_key_hash: &str,
@@ -426,6 +534,12 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.join_counters
+            .transactions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.join_counters
+            .joins
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(Joined::Issued(place, made))
     }
 
@@ -435,7 +549,9 @@ impl Store {
         campaign_id: &str,
         person_key_hash: &str,
     ) -> Result<Option<(String, String)>, sqlx::Error> {
-        let mut connection = self.writer.acquire().await?;
+        // The readers see every committed join (WAL on SQLite; one pool on PostgreSQL), and keep
+        // rejoins off SQLite's one writer connection.
+        let mut connection = self.reader.acquire().await?;
         held_ticket(&mut connection, campaign_id, person_key_hash).await
     }
 

@@ -1,6 +1,7 @@
-//! Durability: the real binary is killed with SIGKILL in the middle of a booking load and started
-//! again on the same data folder; every acknowledged booking is there and no place is issued
-//! twice.
+//! Durability: the real binary is killed with SIGKILL in the middle of a booking load and of a
+//! burst of group-committed joins (joins sharing transactions, as `/metrics` shows before the
+//! kill), and started again on the same data folder; every acknowledged booking is there, every
+//! acknowledged join gets its very ticket back on rejoining, and no place is issued twice.
 
 mod common;
 
@@ -11,7 +12,7 @@ use fairline_core::{
     booking::{Booking, BookingReceipt, BookingRequest, BookingStatus},
     person::PersonInput,
     token,
-    wire::{AdmitRequest, AdmitResponse, JoinResponse, QueuePlace},
+    wire::{AdmitRequest, AdmitResponse, JoinResponse, QueuePlace, Signed, TicketClaims},
 };
 use tokio::{process::Child, sync::Mutex};
 
@@ -76,8 +77,61 @@ async fn journey(
     Some((place, response.json::<BookingReceipt>().await.ok()))
 }
 
+/// Joiners of the burst running across the kill, each joining people one after another.
+const JOINERS: u32 = 48;
+/// The most joins one joiner sends (the burst is bounded even if the kill never came).
+const JOINS_EACH: u32 = 400;
+
+/// One joiner of the burst: people `first`, `first + JOINERS`, … joined one after another until
+/// a join is not answered (the server was killed); every acknowledged join, with its ticket.
+async fn join_burst(
+    client: reqwest::Client,
+    base: String,
+    first: u32,
+) -> Vec<(u32, Signed<TicketClaims>)> {
+    let mut acknowledged = Vec::new();
+    for k in 0..JOINS_EACH {
+        let n = 5000 + first + k * JOINERS;
+        let response = client
+            .post(format!("{base}/v1/campaigns/kr-covid19-2021-07/queue"))
+            .json(&person(n))
+            .send()
+            .await;
+        let Ok(response) = response else { break };
+        if response.status() != 200 {
+            break;
+        }
+        let Ok(joined) = response.json::<JoinResponse>().await else {
+            break;
+        };
+        acknowledged.push((n, joined.ticket));
+    }
+    acknowledged
+}
+
+/// (join transactions committed, joins answered from them) from the server's `/metrics`.
+async fn join_transactions(client: &reqwest::Client, base: &str) -> (u64, u64) {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let read = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in /metrics"))
+    };
+    (
+        read("fairline_join_transactions_total "),
+        read("fairline_joins_committed_total "),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sigkill_mid_load_loses_no_acknowledged_booking_and_reissues_no_place() {
+async fn sigkill_mid_load_loses_no_acknowledged_booking_or_join_and_reissues_no_place() {
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -105,6 +159,9 @@ async fn sigkill_mid_load_loses_no_acknowledged_booking_and_reissues_no_place() 
             }
         }));
     }
+    let burst: Vec<_> = (0..JOINERS)
+        .map(|first| tokio::spawn(join_burst(client.clone(), base.clone(), first)))
+        .collect();
     // Kill once some bookings are acknowledged, while the rest are still in flight.
     for _ in 0..400 {
         if receipts.lock().await.len() >= 15 {
@@ -112,11 +169,29 @@ async fn sigkill_mid_load_loses_no_acknowledged_booking_and_reissues_no_place() 
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    let (transactions, joins) = join_transactions(&client, &base).await;
     server.start_kill().unwrap();
     server.wait().await.unwrap();
     for task in load {
         let _ = task.await;
     }
+    let mut joined = Vec::new();
+    for task in burst {
+        joined.extend(task.await.unwrap());
+    }
+    assert!(
+        joins >= 2 * transactions && transactions > 0,
+        "joins were not group-committed before the kill: {joins} joins in {transactions} transactions"
+    );
+    assert!(
+        joined.len() >= 100,
+        "only {} joins of the burst before the kill",
+        joined.len()
+    );
+    eprintln!(
+        "before the kill: {joins} joins in {transactions} transactions; {} burst joins acknowledged",
+        joined.len()
+    );
     let acknowledged = receipts.lock().await.clone();
     assert!(
         acknowledged.len() >= 15,
@@ -138,10 +213,27 @@ async fn sigkill_mid_load_loses_no_acknowledged_booking_and_reissues_no_place() 
         assert_eq!(found.status, BookingStatus::Confirmed);
         assert_eq!(found.admission_id, receipt.booking.admission_id);
     }
-    let mut seen: HashSet<QueuePlace> = places.lock().await.iter().copied().collect();
+    // Every acknowledged join of the burst is there: rejoining gives the very same ticket.
+    for (n, ticket) in &joined {
+        let again: JoinResponse = client
+            .post(format!("{base}/v1/campaigns/kr-covid19-2021-07/queue"))
+            .json(&person(*n))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(again.rejoined, "person {n}: an acknowledged join was lost");
+        assert_eq!(again.ticket.claims.ticket_id, ticket.claims.ticket_id);
+        assert_eq!(again.ticket.claims.place, ticket.claims.place);
+    }
+    let mut all_places = places.lock().await.clone();
+    all_places.extend(joined.iter().map(|(_, ticket)| ticket.claims.place));
+    let mut seen: HashSet<QueuePlace> = all_places.iter().copied().collect();
     assert_eq!(
         seen.len(),
-        places.lock().await.len(),
+        all_places.len(),
         "a place was issued twice before the kill"
     );
     for n in 1000..1040u32 {

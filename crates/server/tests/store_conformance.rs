@@ -2,9 +2,12 @@
 //! run against SQLite (a file in a temporary folder) and against PostgreSQL (a throwaway server
 //! on loopback, one fresh database per case). Both engines must give the same answers: places
 //! unique and gap-free under concurrent joins, one ticket per person, capacity, idempotency and
-//! admission use enforced in one transaction, `admitted_through` never backwards. Beside them,
-//! one PostgreSQL-only test: a transaction given up while it starts leaves no connection inside
-//! it.
+//! admission use enforced in one transaction, `admitted_through` never backwards. Every case runs
+//! on each engine twice: with joins group-committed (the default) and with one transaction per
+//! join (`serve --join-batch off`); the group-commit cases (joins sharing a batch, a person twice
+//! in one batch, a failing batch) check the batching itself when it is on and the same answers
+//! when it is off. Beside them, one PostgreSQL-only test: a transaction given up while it starts
+//! leaves no connection inside it.
 
 mod common;
 
@@ -16,7 +19,7 @@ use fairline_core::{
     wire::{unix_ms, QueuePlace},
 };
 use fairline_server::store::{
-    AdmissionRow, BookOutcome, Database, Joined, NewBooking, NewTicket, Store,
+    AdmissionRow, BookOutcome, Database, JoinCommit, Joined, NewBooking, NewTicket, Store,
 };
 use futures::future::join_all;
 use time::{macros::datetime, OffsetDateTime};
@@ -36,6 +39,10 @@ const CASES: &[Case] = cases![
     joins_number_places_gap_free_and_once_per_person,
     concurrent_joins_get_distinct_gap_free_places,
     a_failed_join_leaves_no_gap,
+    concurrent_joins_share_a_batch_in_arrival_order,
+    a_person_twice_in_one_batch_gets_one_ticket,
+    a_failing_maker_in_a_batch_costs_no_place,
+    a_failing_batch_commits_none_of_its_joins_and_leaves_no_gap,
     admitted_through_never_goes_backwards,
     controls_are_kept,
     admissions_extend_lapse_and_count,
@@ -50,22 +57,29 @@ const CASES: &[Case] = cases![
 #[tokio::test]
 async fn sqlite_store_conforms() {
     let folder = tempfile::tempdir().unwrap();
-    run_cases("SQLite", |name| {
-        let path = folder.path().join(format!("{name}.sqlite3"));
-        async move { Database::Sqlite(path) }
-    })
-    .await;
+    for joins in [JoinCommit::Grouped, JoinCommit::OnePerJoin] {
+        let folder = folder.path().to_owned();
+        run_cases("SQLite", joins, move |name| {
+            let path = folder.join(format!("{name}-{joins:?}.sqlite3"));
+            async move { Database::Sqlite(path) }
+        })
+        .await;
+    }
 }
 
 #[tokio::test]
 async fn postgres_store_conforms() {
     let server = Arc::new(TestPostgres::start_or_fail());
     eprintln!("PostgreSQL ready in {:?}", server.startup);
-    run_cases("PostgreSQL", |name| {
+    for joins in [JoinCommit::Grouped, JoinCommit::OnePerJoin] {
         let server = Arc::clone(&server);
-        async move { Database::Postgres(server.create_database(name).await) }
-    })
-    .await;
+        run_cases("PostgreSQL", joins, move |name| {
+            let server = Arc::clone(&server);
+            let name = format!("{name}_{joins:?}").to_lowercase();
+            async move { Database::Postgres(server.create_database(&name).await) }
+        })
+        .await;
+    }
 }
 
 /// A request given up while its transaction starts (a client gone, and its handler dropped with
@@ -104,22 +118,26 @@ async fn postgres_writes_after_a_dropped_transaction_are_committed() {
     assert!(unseen.is_empty(), "admissions not committed: {unseen:?}");
 }
 
-/// Runs every case on a fresh database from `database`, then fails naming every case that did.
-async fn run_cases<F, Fut>(engine: &str, database: F)
+/// Runs every case on a fresh database from `database`, committing joins as `joins` says, then
+/// fails naming every case that did.
+async fn run_cases<F, Fut>(engine: &str, joins: JoinCommit, database: F)
 where
     F: Fn(&'static str) -> Fut,
     Fut: Future<Output = Database>,
 {
     let mut failed = Vec::new();
     for &(name, case) in CASES {
-        let store = Store::open(&database(name).await)
+        let store = Store::open_with(&database(name).await, joins)
             .await
             .unwrap_or_else(|e| panic!("{engine}: open a store for {name}: {e}"));
         if tokio::spawn(case(store)).await.is_err() {
             failed.push(name);
         }
     }
-    assert!(failed.is_empty(), "{engine} store fails: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "{engine} store ({joins:?} joins) fails: {failed:?}"
+    );
 }
 
 const CAMPAIGN: &str = "conformance";
@@ -132,13 +150,30 @@ async fn store_with_queue(store: &Store) {
 
 /// Joins `person`; the place if a new ticket was issued, None if they held one.
 async fn join(store: &Store, person: &str) -> Option<QueuePlace> {
+    try_join(store, person, None).await.unwrap()
+}
+
+/// Joins `person` with a ticket whose id is `ticket_id` (default `ticket-PERSON`); a maker that
+/// fails for `person` "fails". The place if a new ticket was issued, None if they held one.
+async fn try_join(
+    store: &Store,
+    person: &str,
+    ticket_id: Option<&str>,
+) -> Result<Option<QueuePlace>, sqlx::Error> {
+    let (owned, id) = (person.to_owned(), ticket_id.map(str::to_owned));
     let joined = store
-        .join(CAMPAIGN, person, |place| {
-            Ok::<_, sqlx::Error>((ticket(person, place), place))
+        .join(CAMPAIGN, person, move |place| {
+            if owned == "fails" {
+                return Err(sqlx::Error::Protocol("no ticket".into()));
+            }
+            let mut made = ticket(&owned, place);
+            if let Some(id) = id {
+                made.ticket_id = id;
+            }
+            Ok::<_, sqlx::Error>((made, place))
         })
-        .await
-        .unwrap();
-    match joined {
+        .await?;
+    Ok(match joined {
         Joined::Issued(place, made) => {
             assert_eq!(place, made);
             Some(place)
@@ -147,7 +182,7 @@ async fn join(store: &Store, person: &str) -> Option<QueuePlace> {
             assert!(claims.starts_with(person) && signature == format!("sig-{person}"));
             None
         }
-    }
+    })
 }
 
 fn ticket(person: &str, place: QueuePlace) -> NewTicket {
@@ -244,6 +279,154 @@ async fn a_failed_join_leaves_no_gap(store: Store) {
         join(&store, "a").await,
         Some(QueuePlace::Ranked { rank: 0 })
     );
+}
+
+/// Joins sent at once share transactions (group commit: fewer transactions than joins, numbered
+/// in the order they were handed over), every one committed, places gap-free.
+async fn concurrent_joins_share_a_batch_in_arrival_order(store: Store) {
+    store_with_queue(&store).await;
+    let before = store.join_stats();
+    let people: Vec<String> = (0..50).map(|n| format!("batch{n}")).collect();
+    let places = join_all(people.iter().map(|p| join(&store, p))).await;
+    let places: Vec<QueuePlace> = places.into_iter().flatten().collect();
+    assert_eq!(ranks(&places), (0..50).collect::<Vec<_>>());
+    let stats = store.join_stats();
+    let (transactions, joins) = (
+        stats.transactions - before.transactions,
+        stats.joins - before.joins,
+    );
+    assert_eq!(joins, 50);
+    match store.join_commit() {
+        JoinCommit::Grouped => {
+            assert!(
+                transactions <= 5,
+                "50 joins at once took {transactions} transactions"
+            );
+            let expected: Vec<QueuePlace> = (0..50)
+                .map(|index| QueuePlace::PreQueue { index })
+                .collect();
+            assert_eq!(places, expected, "places follow the order joins came in");
+        }
+        // Each join alone: 50 transactions, in whatever order the pool's connections ran them.
+        JoinCommit::OnePerJoin => assert_eq!(transactions, 50),
+    }
+    assert_eq!(store.ticket_count(CAMPAIGN).await.unwrap(), 50);
+    for (person, place) in people.iter().zip(&places) {
+        let (claims, _) = store.ticket_of(CAMPAIGN, person).await.unwrap().unwrap();
+        assert_eq!(claims, format!("{person} {place:?}"));
+    }
+    assert_eq!(store.open_queue(CAMPAIGN).await.unwrap(), 50);
+    let later: Vec<String> = (50..60).map(|n| format!("batch{n}")).collect();
+    let after = join_all(later.iter().map(|p| join(&store, p))).await;
+    let ranked: Vec<QueuePlace> = after.into_iter().flatten().collect();
+    assert_eq!(ranks(&ranked), (50..60).collect::<Vec<_>>());
+}
+
+/// The same person several times in one batch (and a person already holding a ticket) gets one
+/// ticket and one place: every repeat is answered with the ticket of the first.
+async fn a_person_twice_in_one_batch_gets_one_ticket(store: Store) {
+    store_with_queue(&store).await;
+    assert_eq!(
+        join(&store, "held").await,
+        Some(QueuePlace::PreQueue { index: 0 })
+    );
+    let people = ["a", "b", "a", "held", "c", "a", "b"];
+    let places = join_all(people.iter().map(|p| join(&store, p))).await;
+    if store.join_commit() == JoinCommit::Grouped {
+        let index = |index| Some(QueuePlace::PreQueue { index });
+        let expected = [index(1), index(2), None, None, index(3), None, None];
+        assert_eq!(places, expected, "the first of each person, in order");
+    }
+    for person in ["a", "b", "c"] {
+        let issued: Vec<QueuePlace> = people
+            .iter()
+            .zip(&places)
+            .filter(|(p, _)| **p == person)
+            .filter_map(|(_, place)| *place)
+            .collect();
+        assert_eq!(issued.len(), 1, "{person} got {issued:?}");
+        let (claims, signature) = store.ticket_of(CAMPAIGN, person).await.unwrap().unwrap();
+        assert_eq!(claims, format!("{person} {:?}", issued[0]));
+        assert_eq!(signature, format!("sig-{person}"));
+    }
+    let issued: Vec<QueuePlace> = places.iter().flatten().copied().collect();
+    assert_eq!(ranks(&issued), vec![1, 2, 3]);
+    assert_eq!(store.ticket_count(CAMPAIGN).await.unwrap(), 4);
+    assert_eq!(store.open_queue(CAMPAIGN).await.unwrap(), 4, "no gap");
+}
+
+/// A join whose ticket cannot be made fails alone, and takes no place from the joins around it.
+async fn a_failing_maker_in_a_batch_costs_no_place(store: Store) {
+    store_with_queue(&store).await;
+    store.open_queue(CAMPAIGN).await.unwrap();
+    let people = ["x", "fails", "y", "fails", "z"];
+    let joined = join_all(people.iter().map(|p| try_join(&store, p, None))).await;
+    let places: Vec<Option<u64>> = joined
+        .iter()
+        .map(|joined| match joined {
+            Ok(Some(QueuePlace::Ranked { rank })) => Some(*rank),
+            _ => None,
+        })
+        .collect();
+    if store.join_commit() == JoinCommit::Grouped {
+        assert_eq!(places, vec![Some(0), None, Some(1), None, Some(2)]);
+    }
+    let mut issued: Vec<u64> = places.iter().flatten().copied().collect();
+    issued.sort_unstable();
+    assert_eq!(issued, vec![0, 1, 2]);
+    assert!(joined[1].is_err() && joined[3].is_err());
+    assert_eq!(store.ticket_of(CAMPAIGN, "fails").await.unwrap(), None);
+    assert_eq!(
+        join(&store, "after").await,
+        Some(QueuePlace::Ranked { rank: 3 })
+    );
+}
+
+/// A join whose row cannot be written (its ticket id is taken) fails the transaction it is in.
+/// Group-committed, that is its whole batch: every join of it is refused, none is stored, the
+/// counter is as before. In every mode: a join answered with a place is stored with it, a
+/// refused one is not, and the places stored stay gap-free.
+async fn a_failing_batch_commits_none_of_its_joins_and_leaves_no_gap(store: Store) {
+    store_with_queue(&store).await;
+    store.open_queue(CAMPAIGN).await.unwrap();
+    assert_eq!(
+        join(&store, "first").await,
+        Some(QueuePlace::Ranked { rank: 0 })
+    );
+    let people = ["p1", "p2", "bad", "p3"];
+    let joined = join_all(people.iter().map(|&p| {
+        let id = (p == "bad").then_some("ticket-first");
+        try_join(&store, p, id)
+    }))
+    .await;
+    assert!(joined[2].is_err(), "a taken ticket id must fail");
+    let mut stored = vec![0];
+    for (person, outcome) in people.iter().zip(&joined) {
+        let held = store.ticket_of(CAMPAIGN, person).await.unwrap();
+        match outcome {
+            Ok(Some(QueuePlace::Ranked { rank })) => {
+                let (claims, _) = held.expect("an acknowledged join is stored");
+                assert_eq!(claims, format!("{person} Ranked {{ rank: {rank} }}"));
+                stored.push(*rank);
+            }
+            Ok(other) => panic!("{person}: unexpected {other:?}"),
+            Err(_) => assert_eq!(held, None, "{person}: a refused join is stored"),
+        }
+    }
+    if store.join_commit() == JoinCommit::Grouped {
+        assert!(
+            joined.iter().all(Result::is_err),
+            "the batch was committed in part: {joined:?}"
+        );
+    }
+    let next = u64::try_from(stored.len()).unwrap();
+    stored.sort_unstable();
+    assert_eq!(stored, (0..next).collect::<Vec<_>>(), "a gap");
+    assert_eq!(
+        join(&store, "later").await,
+        Some(QueuePlace::Ranked { rank: next })
+    );
+    assert_eq!(store.ticket_count(CAMPAIGN).await.unwrap(), next + 1);
 }
 
 async fn admitted_through_never_goes_backwards(store: Store) {

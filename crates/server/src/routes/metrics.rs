@@ -39,5 +39,19 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             scope.queue().lease_holder()
         );
     }
+    // Group commit at work: joins answered per join transaction committed.
+    let joins = state.store().join_stats();
+    let _ = write!(
+        text,
+        "# HELP fairline_join_transactions_total Join transactions committed (one per batch when \
+         joins are group-committed, one per join otherwise).\n\
+         # TYPE fairline_join_transactions_total counter\n\
+         fairline_join_transactions_total {}\n\
+         # HELP fairline_joins_committed_total Joins answered from committed join transactions \
+         (new tickets and rejoins found inside them).\n\
+         # TYPE fairline_joins_committed_total counter\n\
+         fairline_joins_committed_total {}\n",
+        joins.transactions, joins.joins
+    );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

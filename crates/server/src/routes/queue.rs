@@ -60,15 +60,21 @@ pub async fn join(
             rejoined: true,
         }));
     }
-    let keyring = &scope.secrets().keyring;
+    // The ticket is made where the place is numbered (the store's join task, for group commit).
+    let keyring = scope.secrets().keyring.clone();
+    let (campaign_id, clock, hash) = (
+        campaign.id.clone(),
+        queue.clock().clone(),
+        person_hash.clone(),
+    );
     let joined = queue
-        .join(&person_hash, |place| {
+        .join(&person_hash, move |place| {
             let ticket = keyring.sign(TicketClaims {
                 key_id: keyring.signing_key_id().to_owned(),
                 ticket_id: new_id(),
-                campaign_id: campaign.id.clone(),
-                person_key_hash: person_hash.clone(),
-                issued_at: queue.now(),
+                campaign_id,
+                person_key_hash: hash,
+                issued_at: clock.now(),
                 place,
             });
             let stored = NewTicket {
