@@ -22,6 +22,7 @@
 //! ```
 
 pub mod campaign;
+pub mod decimal;
 pub mod json;
 #[cfg(test)]
 pub(crate) mod samples;
@@ -155,7 +156,7 @@ read_unsigned!(u8, u16, u32, u64);
 impl FromJson for f64 {
     fn read(value: &Json, at: &'static str) -> Result<Self, ReadError> {
         match value {
-            Json::Number(n) => n.parse().map_err(|_| ReadError { at }),
+            Json::Number(n) => decimal::to_f64(n).ok_or(ReadError { at }),
             _ => Err(ReadError { at }),
         }
     }
