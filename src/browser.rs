@@ -1,7 +1,8 @@
 //! What the widget needs from the browser that gloo does not give: the monotonic clock, a sleep
 //! that can be woken early, page visibility and connectivity as values, randomness,
-//! notifications, focus and the document title. Timers come from `gloo-timers`, storage from
-//! `gloo-storage`, event listeners from `gloo-events`.
+//! notifications, focus, the document title, and local storage as plain text (`gloo-storage`
+//! brought `serde_json`'s errors along for the same three calls). Timers come from
+//! `gloo-timers`, event listeners from `gloo-events`.
 //!
 //! The device's wall clock is read in exactly one place, [`device_wall_ms`], and only to tell
 //! the citizen that it is off; no decision uses it.
@@ -16,7 +17,6 @@ use core::time::Duration;
 
 use fairline_core::poll::Visibility;
 use fairline_core::rng::RandomSource;
-use gloo_storage::Storage;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 
@@ -108,12 +108,10 @@ pub async fn sleep(duration: Option<Duration>, waker: &Waker) {
     }
 }
 
-/// Whether this page may use local storage (a sandboxed frame or a strict privacy mode may
-/// forbid it; gloo's storage would then throw, so every call checks first).
-fn storage_available() -> bool {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .is_some()
+/// The page's local storage, when it may use one (a sandboxed frame or a strict privacy mode may
+/// forbid it: then nothing is kept and nothing throws).
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// Reads a JSON local-storage entry (`None` when missing or not a `T`).
@@ -128,16 +126,13 @@ pub fn store<T: fairline_core::write::ToJson>(key: &str, value: &T) {
 
 /// Reads a plain-text local-storage entry.
 pub fn load_text(key: &str) -> Option<String> {
-    if !storage_available() {
-        return None;
-    }
-    gloo_storage::LocalStorage::raw().get_item(key).ok()?
+    local_storage()?.get_item(key).ok().flatten()
 }
 
 /// Writes a plain-text local-storage entry (skipped when storage is unavailable or full).
 pub fn store_text(key: &str, text: &str) {
-    if storage_available() {
-        let _ = gloo_storage::LocalStorage::raw().set_item(key, text);
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, text);
     }
 }
 
@@ -151,8 +146,8 @@ pub fn languages() -> Vec<String> {
 
 /// Removes a local-storage entry.
 pub fn forget(key: &str) {
-    if storage_available() {
-        gloo_storage::LocalStorage::delete(key);
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
     }
 }
 

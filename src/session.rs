@@ -9,7 +9,9 @@ use fairline_core::{
     campaign::Campaign,
     clock::{check_skew, ClockSample, ClockSkew, ServerClock, SKEW_THRESHOLD},
     person::PersonInput,
+    token,
     wire::{from_unix_ms, unix_ms, AdmitResponse, Signed, TicketClaims},
+    write,
 };
 use leptos::prelude::*;
 use time::OffsetDateTime;
@@ -209,7 +211,7 @@ impl Session {
     pub fn admission_token(&self) -> Option<String> {
         self.journey.with_untracked(|j| {
             j.admission()
-                .map(|a| fairline_core::token::encode(&a.admission))
+                .map(|a| token::encode_json(&write::to_json(&a.admission)))
         })
     }
 

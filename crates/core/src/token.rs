@@ -22,7 +22,27 @@ pub const MAX_TOKEN_LEN: usize = 4096;
 
 /// The token for `signed`.
 pub fn encode<C: Serialize + DeserializeOwned>(signed: &Signed<C>) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(signed).unwrap_or_default())
+    encode_json(&serde_json::to_string(signed).unwrap_or_default())
+}
+
+/// The token for signed claims already written as JSON (the widget writes them with
+/// [`crate::write::to_json`], byte for byte what serde writes): base64url without padding,
+/// written here so the widget carries neither serde's writer nor a base64 library for it.
+pub fn encode_json(json: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bytes = json.as_bytes();
+    let mut token = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let group = chunk.iter().enumerate().fold(0u32, |group, (i, byte)| {
+            group | u32::from(*byte) << (16 - 8 * i)
+        });
+        // Three bytes make four characters; a last chunk of one or two makes two or three.
+        for i in 0..=chunk.len() {
+            let index = (group >> (18 - 6 * i)) & 63;
+            token.push(char::from(ALPHABET[index as usize]));
+        }
+    }
+    token
 }
 
 /// The signed claims inside `token` (not yet verified: the server checks the MAC).
@@ -43,8 +63,43 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
-    use crate::wire::{QueuePlace, TicketClaims};
+    use crate::wire::{AdmissionClaims, QueuePlace, TicketClaims};
     use time::macros::datetime;
+
+    #[test]
+    fn the_hand_written_encoder_writes_what_base64_writes() {
+        let bytes: Vec<u8> = (0..=255u8).rev().chain(0..=255).collect();
+        for end in 0..bytes.len() {
+            // Only the encoder's bytes matter here; a JSON text is any valid UTF-8.
+            let text = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            assert_eq!(
+                encode_json(&text),
+                URL_SAFE_NO_PAD.encode(text.as_bytes()),
+                "{end}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_widget_s_token_is_the_server_s_token() {
+        let signed = Signed {
+            claims: AdmissionClaims {
+                key_id: "k1".into(),
+                admission_id: "a-1".into(),
+                ticket_id: "t1".into(),
+                campaign_id: "kr-covid19-2021-07".into(),
+                person_key_hash: "ab".into(),
+                issued_at: datetime!(2021-07-12 11:00:01.5 UTC),
+                expires_at: datetime!(2021-07-12 11:10 UTC),
+                extensions_used: 1,
+            },
+            signature: "00ff".into(),
+        };
+        assert_eq!(
+            encode_json(&crate::write::to_json(&signed)),
+            encode(&signed)
+        );
+    }
 
     #[test]
     fn tokens_round_trip_and_garbage_is_refused() {
