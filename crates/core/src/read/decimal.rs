@@ -53,7 +53,10 @@ pub fn to_f64(text: &str) -> Option<f64> {
     for (place, byte) in whole.bytes().chain(fraction.bytes()).enumerate() {
         let digit = byte.checked_sub(b'0').filter(|d| *d <= 9)?;
         let in_fraction = place >= whole.len();
-        match digits.checked_mul(10).and_then(|d| d.checked_add(u64::from(digit))) {
+        match digits
+            .checked_mul(10)
+            .and_then(|d| d.checked_add(u64::from(digit)))
+        {
             Some(more) => {
                 digits = more;
                 if in_fraction {
@@ -124,9 +127,28 @@ mod tests {
     #[test]
     fn short_numbers_read_exactly_as_the_standard_parser_reads_them() {
         for text in [
-            "0", "-0", "1", "2.5", "0.001", "-1e-3", "4", "4.0", "0.1", "0.2", "0.3", "1.5e2",
-            "12.345678901234", "999999999999999", "3.141592653589793", "1E22", "1e-22",
-            "0.000123", "250.75", "-7.25E+1", "9007199254740991", "123456.789e-5",
+            "0",
+            "-0",
+            "1",
+            "2.5",
+            "0.001",
+            "-1e-3",
+            "4",
+            "4.0",
+            "0.1",
+            "0.2",
+            "0.3",
+            "1.5e2",
+            "12.345678901234",
+            "999999999999999",
+            "3.141592653589793",
+            "1E22",
+            "1e-22",
+            "0.000123",
+            "250.75",
+            "-7.25E+1",
+            "9007199254740991",
+            "123456.789e-5",
         ] {
             let expected: f64 = text.parse().unwrap();
             assert_eq!(to_f64(text), Some(expected), "{text}");
@@ -136,8 +158,13 @@ mod tests {
     #[test]
     fn long_and_large_numbers_read_within_a_few_units_in_the_last_place() {
         for text in [
-            "1e300", "-2.5e-300", "12345678901234567890123", "0.12345678901234567890123",
-            "1.5e308", "4.9e-300", "98765432109876543210.5e-10",
+            "1e300",
+            "-2.5e-300",
+            "12345678901234567890123",
+            "0.12345678901234567890123",
+            "1.5e308",
+            "4.9e-300",
+            "98765432109876543210.5e-10",
         ] {
             let expected: f64 = text.parse().unwrap();
             let read = to_f64(text).unwrap();
@@ -150,7 +177,9 @@ mod tests {
 
     #[test]
     fn anything_outside_the_json_number_grammar_is_refused() {
-        for text in ["", "-", "1.", ".5", "01", "1e", "1e+", "+1", "1x", "1.2.3", "NaN", "--1"] {
+        for text in [
+            "", "-", "1.", ".5", "01", "1e", "1e+", "+1", "1x", "1.2.3", "NaN", "--1",
+        ] {
             assert_eq!(to_f64(text), None, "{text:?}");
         }
     }
