@@ -54,6 +54,18 @@ pub enum StepKind {
     Done,
 }
 
+impl StepKind {
+    /// The step's name for the host page (`fairline:step`'s `step`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            StepKind::Check => "check",
+            StepKind::Wait => "wait",
+            StepKind::Choose => "choose",
+            StepKind::Done => "done",
+        }
+    }
+}
+
 impl Step {
     /// The step's kind.
     pub fn kind(&self) -> StepKind {

@@ -17,8 +17,10 @@ pub mod check_step;
 pub mod choice;
 pub mod choose_step;
 pub mod done_step;
+pub mod embed;
 pub mod format;
 pub mod help_line;
+pub mod host_events;
 pub mod i18n;
 pub mod journey;
 pub mod language_switch;
@@ -129,6 +131,11 @@ pub fn WidgetWith(
     let page_default = page_campaign.as_ref().map(|c| c.default_locale);
     let i18n = I18n::new(pick(page_default.unwrap_or_default()));
     provide_context(i18n);
+    // An embedding host changing its `locale` or `mode` attribute while the widget runs.
+    if let Some(control) = use_context::<embed::HostControl>() {
+        Effect::new(move |_| control.locale.get().map(|locale| i18n.set(locale)));
+        Effect::new(move |_| control.mode.get().map(|asked| mode.set(asked)));
+    }
     let loader = api.clone();
     let campaign = load::load(move || {
         let loader = loader.clone();
@@ -178,6 +185,10 @@ pub fn Journey(
     rehearsal: bool,
 ) -> impl IntoView {
     let header_campaign = campaign.clone();
+    let events = host_events::use_host_events();
+    events.send(&host_events::HostEvent::Ready {
+        campaign: campaign.id.clone(),
+    });
     let session = Session::new(api, campaign);
     session.rehearsal.set(rehearsal);
     provide_context(session.clone());
@@ -195,6 +206,7 @@ pub fn Journey(
         }
     });
     let step = session.step_kind();
+    Effect::new(move |_| events.send(&host_events::HostEvent::Step(step.get().tag())));
     let skew = session.skew;
     let rehearsal = session.rehearsal;
     let announcement = session.announcement;
@@ -257,9 +269,15 @@ fn clock_notice(skew: Option<ClockSkew>, locale: Locale) -> Option<impl IntoView
     })
 }
 
-/// Mounts the widget into `host` and keeps it mounted for the page's lifetime.
+/// Mounts the widget into `host` and keeps it mounted for the page's lifetime; its events
+/// ([`host_events`]) are dispatched on `host`.
 pub fn mount(host: web_sys::HtmlElement, config: WidgetConfig) {
-    leptos::mount::mount_to(host, move || view! { <Widget config /> }).forget();
+    let target: web_sys::EventTarget = host.clone().into();
+    leptos::mount::mount_to(host, move || {
+        provide_context(host_events::HostEvents::new(Some(target)));
+        view! { <Widget config /> }
+    })
+    .forget();
 }
 
 /// Mounts into `#fairline` with its `data-*` configuration, or into `<body>` without one.
@@ -275,6 +293,12 @@ pub fn mount_from_page() {
     let frame_title = frame.as_ref().and_then(painted_title);
     if let Some(frame) = &frame {
         frame.set_inner_html("");
+    }
+    // Loaded by `embed.js`: each `<fairline-booking>` mounts its own widget.
+    let embedded = js_sys::Reflect::get(&js_sys::global(), &"__fairlineEmbed".into())
+        .is_ok_and(|flag| flag.is_truthy());
+    if frame.is_none() && embedded {
+        return;
     }
     let Some(host) = frame.or_else(|| document.body()) else {
         return;

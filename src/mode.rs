@@ -64,6 +64,11 @@ impl ModeSignal {
         self.get() == Mode::Simple
     }
 
+    /// Shows `mode` (the host asked for it: not remembered as the citizen's choice).
+    pub fn set(self, mode: Mode) {
+        self.0.set(mode);
+    }
+
     /// Shows `mode` and remembers it on this device.
     pub fn choose(self, mode: Mode) {
         browser::store_text(MODE_KEY, mode.tag());

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use crate::api::ApiFailure;
 use crate::browser;
 use crate::format::format_local;
+use crate::host_events::HostEvent;
 use crate::i18n::{Msg, Phrase};
 use crate::journey::Step;
 use crate::session::Session;
@@ -68,7 +69,16 @@ impl Requests {
 fn request_action(session: &Session, choose_message: RwSignal<Option<Phrase>>) -> RequestAction {
     let session = session.clone();
     Action::new_local(move |request: &Request| {
-        perform(session.clone(), request.clone(), choose_message)
+        let session = session.clone();
+        let request = request.clone();
+        async move {
+            let outcome = perform(session.clone(), request, choose_message).await;
+            if let Err(failure) = &outcome {
+                let code = failure.code().map_or("network", ErrorCode::as_str);
+                session.events.send(&HostEvent::Error { code });
+            }
+            outcome
+        }
     })
 }
 

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use crate::api::ApiClient;
 use crate::browser;
 use crate::choice::Choice;
+use crate::host_events::{use_host_events, HostEvent, HostEvents};
 use crate::i18n::{use_i18n, I18n, Msg};
 pub use crate::journey::{Journey, PendingBooking, Step, StepKind, Transition};
 
@@ -92,6 +93,8 @@ pub struct Session {
     pub rules_reloaded: RwSignal<bool>,
     /// The language the widget speaks.
     pub i18n: I18n,
+    /// What the host page is told (admitted, booked, cancelled, the place, errors).
+    pub events: HostEvents,
     journey: RwSignal<Journey>,
     step_kind: Memo<StepKind>,
 }
@@ -115,6 +118,7 @@ impl Session {
             choice: RwSignal::new(Choice::default()),
             rules_reloaded: RwSignal::new(false),
             i18n: use_i18n(),
+            events: use_host_events(),
             journey,
             step_kind: Memo::new(move |_| journey.with(|j| j.step.kind())),
         }
@@ -139,8 +143,21 @@ impl Session {
     /// nothing is worth keeping). With [`Session::booking_attempt`], the only place the journey
     /// changes or is stored.
     fn commit(&self, transition: Transition) {
+        let event = match &transition {
+            Transition::Admitted(_) => Some(HostEvent::Admitted),
+            Transition::Booked(receipt) => Some(HostEvent::Booked {
+                reference: receipt.booking.reference.clone(),
+            }),
+            Transition::Cancelled(booking) => Some(HostEvent::Cancelled {
+                reference: booking.reference.clone(),
+            }),
+            _ => None,
+        };
         self.journey.update(|j| j.apply(transition));
         self.store();
+        if let Some(event) = event {
+            self.events.send(&event);
+        }
     }
 
     fn store(&self) {

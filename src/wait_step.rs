@@ -17,6 +17,7 @@ use crate::browser::{self, BrowserRandom, Waker};
 use crate::format::{
     format_countdown, format_local, format_people, format_wait_range, group_digits, place_from_rank,
 };
+use crate::host_events::HostEvent;
 use crate::i18n::{tr, use_i18n, Locale, Msg};
 use crate::journey::Step;
 use crate::session::Session;
@@ -137,6 +138,15 @@ pub fn WaitStep() -> impl IntoView {
                     view = seen.view;
                     if let Some(ahead) = view.people_ahead {
                         session.saw_ahead(ahead);
+                        if last_ahead.is_none() || band_changed(last_ahead, ahead) {
+                            let rank = seen.position.as_ref().ok().and_then(|p| p.rank);
+                            if let Some(rank) = rank {
+                                session.events.send(&HostEvent::Position {
+                                    rank: place_from_rank(rank),
+                                    ahead,
+                                });
+                            }
+                        }
                         if band_changed(last_ahead, ahead) && ahead > 0 {
                             let locale = session.i18n.now();
                             let count = group_digits(ahead);

@@ -37,10 +37,13 @@ pub fn first_load_size(dist: &Path) -> Result<FirstLoad, String> {
     let mut files = Vec::new();
     for entry in listing.map_while(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
+        // `embed.js` is what a partner's page loads instead of `index.html` (see
+        // [`embed_load_size`]); the widget's own page never fetches it.
         let loaded_first = name == "index.html"
-            || [".wasm", ".js", ".css"]
-                .iter()
-                .any(|extension| name.ends_with(extension));
+            || (name != EMBED_FILE
+                && [".wasm", ".js", ".css"]
+                    .iter()
+                    .any(|extension| name.ends_with(extension)));
         if !loaded_first || !entry.path().is_file() {
             continue;
         }
@@ -62,6 +65,32 @@ pub fn first_load_size(dist: &Path) -> Result<FirstLoad, String> {
     for (name, raw, brotli) in &files {
         println!("{name}: {raw} bytes, {brotli} bytes in brotli");
     }
+    Ok(FirstLoad { files })
+}
+
+/// The loader partner pages include (written into the build by `embed/write-embed.mjs`).
+pub const EMBED_FILE: &str = "embed.js";
+
+/// What a partner's page fetches to show the widget through `<fairline-booking>`: `embed.js`,
+/// then the same glue, wasm and stylesheet as the page (not `index.html` or Trunk's initializer).
+pub fn embed_load_size(dist: &Path) -> Result<FirstLoad, String> {
+    let page = first_load_size(dist)?;
+    let mut files: Vec<_> = page
+        .files
+        .into_iter()
+        .filter(|(name, _, _)| name != "index.html" && !name.ends_with("-loader.js"))
+        .collect();
+    let embed = dist.join(EMBED_FILE);
+    let raw = fs::metadata(&embed)
+        .map_err(|e| format!("no {EMBED_FILE} in {}: {e}", dist.display()))?
+        .len();
+    let compressed = command("brotli")
+        .args(["-q", "11", "-c"])
+        .arg(&embed)
+        .output()
+        .map_err(|e| format!("brotli could not start: {e}"))?;
+    files.push((EMBED_FILE.to_owned(), raw, compressed.stdout.len() as u64));
+    files.sort();
     Ok(FirstLoad { files })
 }
 
@@ -127,6 +156,11 @@ pub fn check_budget(dist: &Path) -> Result<String, String> {
         .map_err(|e| format!("cannot read {BUDGET_FILE}: {e}"))?;
     let budget = parse_budget(&text)?;
     let load = first_load_size(dist)?;
+    let embedded = embed_load_size(dist)?;
+    println!(
+        "through embed.js (a partner's page): {} bytes in brotli",
+        embedded.brotli_bytes()
+    );
     judge(load.brotli_bytes(), budget)
 }
 

@@ -318,6 +318,14 @@ impl StaticFiles {
         let out = response.headers_mut();
         out.insert(header::ETAG, representation.etag.clone());
         out.insert(header::CACHE_CONTROL, asset.cache_control.clone());
+        // The widget's files are public and credential-free: a partner's page on another origin
+        // loads `embed.js`, the glue module, the wasm and the stylesheet from here.
+        if !asset.content_type.as_bytes().starts_with(b"text/html") {
+            out.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
         if asset.vary {
             out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
@@ -463,7 +471,7 @@ fn content_type(name: &str) -> (&'static str, bool) {
         "svg" => ("image/svg+xml", true),
         "json" | "map" => ("application/json", true),
         "webmanifest" => ("application/manifest+json", true),
-        "txt" => ("text/plain; charset=utf-8", true),
+        "txt" | "sri" => ("text/plain; charset=utf-8", true),
         "xml" => ("application/xml", true),
         "ico" => ("image/x-icon", true),
         "png" => ("image/png", false),

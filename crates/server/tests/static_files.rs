@@ -241,6 +241,27 @@ async fn hashed_files_are_immutable_and_the_rest_revalidates() {
 }
 
 #[tokio::test]
+async fn a_partner_page_may_load_the_widget_s_files_but_not_read_its_pages() {
+    let (app, _root) = spawn().await;
+    for path in [JS, WASM, CSS, SVG, EMBED] {
+        let response = get(&app, path, Some("br")).await;
+        assert_eq!(
+            header(&response, "access-control-allow-origin"),
+            Some("*"),
+            "{path}"
+        );
+    }
+    for path in ["/", "/index.html", "/demo/"] {
+        let response = get(&app, path, Some("br")).await;
+        assert_eq!(
+            header(&response, "access-control-allow-origin"),
+            None,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_type_comes_from_the_original_name_and_vary_is_set() {
     let (app, _root) = spawn().await;
     for (path, content_type) in [

@@ -1,0 +1,168 @@
+// A partner's page on another origin embeds the widget as `<fairline-booking>` (embed.js, a
+// shadow root), under a strict CSP and a hostile stylesheet: the whole journey in Korean, every
+// event once with its documented payload and nothing personal in it, no CSP violation, the host's
+// styles kept out; two campaigns on one page; removing the elements stops every request.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { launchBrowser, openPage, saveScreenshot } from './support/browser.mjs';
+import { startServer } from './support/server.mjs';
+import { startPartner } from './support/partner.mjs';
+import { BEFORE_OPENING, AFTER_OPENING, PHONE } from './support/journey.mjs';
+import { JourneyPage, CAMPAIGN } from './pages/journey-page.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** A widget server allowing `partner`, and a Korean phone page on the partner's site. */
+async function partnerRun({ rehearseAt, elements, extraArgs = [] }) {
+  const partner = await startPartner();
+  const server = await startServer({
+    extraArgs: ['--rehearse-at', rehearseAt, '--allow-origin', partner.origin,
+      '--campaign', 'campaigns/example.toml', ...extraArgs],
+  });
+  partner.setWidget(server.baseUrl, elements(server.baseUrl));
+  const { page, problems } = await openPage(browser, { ...PHONE, locale: 'ko-KR' });
+  const widget = new JourneyPage(page, server.baseUrl, 'ko');
+  return {
+    partner, server, page, problems, widget,
+    events: () => page.evaluate(() => window.partner.seen),
+    violations: () => page.evaluate(() => window.partner.violations),
+    async close() {
+      await page.context().close();
+      await server.stop();
+      await partner.stop();
+    },
+  };
+}
+
+/** axe (WCAG 2.2 AA) inside the widgets only: the partner's own page is not ours to judge. */
+async function widgetViolations(page) {
+  await page.evaluate(() => { window.__axeRunning = true; });
+  const results = await new AxeBuilder({ page })
+    .include('fairline-booking')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  // The violation event is dispatched after the style is inserted: let it arrive first.
+  await page.waitForTimeout(100);
+  await page.evaluate(() => { window.__axeRunning = false; });
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
+}
+
+/** Computed styles inside the widget that the host's `*` rule would change if it could. */
+async function insideStyles(page) {
+  return page.locator('fairline-booking').first().evaluate((host) => {
+    const root = host.shadowRoot;
+    const read = (selector) => {
+      const style = getComputedStyle(root.querySelector(selector));
+      return { font: `${style.fontSize} ${style.fontFamily}`, color: style.color, margin: style.marginTop };
+    };
+    return { widget: read('.fl-widget'), heading: read('h2'), button: read('button') };
+  });
+}
+
+test('the whole journey through <fairline-booking> on a partner page with a strict CSP', async () => {
+  const run = await partnerRun({
+    rehearseAt: BEFORE_OPENING,
+    elements: (origin) => `<fairline-booking api-base="${origin}" campaign="${CAMPAIGN}" locale="ko"></fairline-booking>`,
+  });
+  const { page, widget, partner } = run;
+  try {
+    await page.goto(partner.origin);
+    await widget.stepHeading().waitFor({ timeout: 20_000 });
+    const styles = await insideStyles(page);
+    for (const [part, style] of Object.entries(styles)) {
+      assert.ok(!style.font.startsWith('9px') && !style.font.endsWith(' serif'), `${part}: the host's font reached inside (${style.font})`);
+      assert.notEqual(style.color, 'rgb(255, 0, 0)', `${part}: the host's colour reached inside`);
+      assert.notEqual(style.margin, '40px', `${part}: the host's margin reached inside`);
+    }
+    assert.equal(styles.widget.font.split(' ')[0], '16px');
+    assert.deepEqual(await widgetViolations(page), [], 'axe inside the shadow root');
+    await saveScreenshot(page, 'embed-element-1-check');
+
+    await widget.fillDetails({ birthDate: '1964-03-15' });
+    await widget.check();
+    await widget.join();
+    await widget.waitForChoice();
+    await widget.choose();
+    await widget.book();
+    const reference = await widget.reference().textContent();
+    await saveScreenshot(page, 'embed-element-2-booked');
+
+    const events = await run.events();
+    const once = (type) => {
+      const found = events.filter((e) => e.type === type);
+      assert.equal(found.length, 1, `${type} once: ${JSON.stringify(events)}`);
+      return found[0].detail;
+    };
+    assert.deepEqual(once('fairline:ready'), { campaign: CAMPAIGN });
+    assert.deepEqual(once('fairline:admitted'), {});
+    assert.deepEqual(once('fairline:booked'), { reference });
+    assert.deepEqual(
+      events.filter((e) => e.type === 'fairline:step').map((e) => e.detail.step),
+      ['check', 'wait', 'choose', 'done'],
+    );
+    const positions = events.filter((e) => e.type === 'fairline:position');
+    assert.ok(positions.length >= 1, 'the place is told once known');
+    for (const { detail } of positions) assert.deepEqual(Object.keys(detail), ['rank', 'ahead']);
+    const everything = JSON.stringify(events);
+    for (const personal of ['Kim Minji', '1964', '010-1234-5678', 'secret', 'ticket']) {
+      assert.ok(!everything.includes(personal), `an event carried ${personal}: ${everything}`);
+    }
+    assert.deepEqual(await run.violations(), [], 'CSP violations on the partner page');
+    // axe's own <style> is refused by the CSP too (and logged); the violations above exclude it.
+    const problems = run.problems.filter((text) => !text.startsWith('Applying inline style violates'));
+    assert.deepEqual(problems, [], 'console errors');
+  } finally {
+    await run.close();
+  }
+});
+
+test('two campaigns on one partner page, and removing the elements stops every request', async () => {
+  const run = await partnerRun({
+    rehearseAt: AFTER_OPENING,
+    extraArgs: ['--admit-rate', '0.001'],
+    elements: (origin) => `<fairline-booking api-base="${origin}" campaign="${CAMPAIGN}" locale="ko"></fairline-booking>
+<fairline-booking api-base="${origin}" campaign="example-flu-2025" locale="en" mode="simple"></fairline-booking>`,
+  });
+  const { page, widget, partner, server } = run;
+  const toWidget = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(server.baseUrl)) toWidget.push({ at: Date.now(), url: request.url() });
+  });
+  try {
+    await page.goto(partner.origin);
+    const korean = page.locator('fairline-booking').nth(0);
+    const english = page.locator('fairline-booking').nth(1);
+    await korean.locator('#fl-step-heading').waitFor({ timeout: 20_000 });
+    await english.locator('#fl-step-heading').waitFor({ timeout: 20_000 });
+    assert.equal(await korean.locator('.fl-widget').getAttribute('lang'), 'ko');
+    assert.equal(await english.locator('.fl-widget').getAttribute('lang'), 'en');
+    assert.match(await english.locator('.fl-widget').getAttribute('class'), /fl-simple/);
+    await saveScreenshot(page, 'embed-element-two-campaigns');
+
+    await korean.getByLabel(widget.labels.name, { exact: true }).fill('김민지');
+    await korean.getByLabel(widget.labels.birthDate, { exact: true }).fill('1964-03-15');
+    await korean.getByLabel(widget.labels.mobile, { exact: true }).fill('010-1234-5678');
+    await korean.getByRole('button', { name: widget.labels.check }).click();
+    await korean.getByRole('button', { name: widget.labels.join }).click();
+    await korean.locator('#fl-rank').waitFor({ timeout: 30_000 });
+
+    // A live attribute change keeps the place.
+    const rank = await korean.locator('#fl-rank').textContent();
+    await korean.evaluate((element) => element.setAttribute('locale', 'en'));
+    await korean.locator('.fl-widget[lang=en]').waitFor();
+    const digits = (text) => text.replace(/\D/g, '');
+    assert.equal(digits(await korean.locator('#fl-rank').textContent()), digits(rank));
+
+    await page.evaluate(() => { for (const element of document.querySelectorAll('fairline-booking')) element.remove(); });
+    const removedAt = Date.now();
+    await page.waitForTimeout(10_000);
+    const after = toWidget.filter((request) => request.at > removedAt + 50);
+    assert.deepEqual(after, [], 'requests after the elements were removed');
+    assert.deepEqual(await run.violations(), []);
+  } finally {
+    await run.close();
+  }
+});

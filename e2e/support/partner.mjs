@@ -1,0 +1,78 @@
+// A partner's page on its own loopback origin (another port: another origin), embedding the
+// widget with `<fairline-booking>` under the strict CSP a partner needs to allow, with a hostile
+// stylesheet, recording every `fairline:*` event and every CSP violation.
+import { createServer } from 'node:http';
+
+/** The CSP a partner page needs for the custom element (README, "Embedding"). */
+export function strictCsp(widgetOrigin) {
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${widgetOrigin} 'wasm-unsafe-eval'`,
+    `connect-src ${widgetOrigin}`,
+    `style-src 'self' ${widgetOrigin}`,
+    "img-src 'self'",
+  ].join('; ');
+}
+
+/** What a careless or hostile host page may do to everything it styles. */
+export const HOSTILE_CSS = '* { font: 9px serif !important; color: red !important; }\n'
+  + 'div, p, section, button { background: yellow !important; margin: 40px !important; }\n';
+
+const PARTNER_JS = `
+const seen = [];
+const names = ['ready', 'step', 'position', 'admitted', 'booked', 'cancelled', 'error'];
+for (const name of names) {
+  document.addEventListener('fairline:' + name, (event) => {
+    seen.push({ type: event.type, detail: event.detail, campaign: event.target.getAttribute('campaign') });
+  });
+}
+const violations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  // axe-core, run by the tests, adds a <style> of its own: not the widget's doing.
+  if (!window.__axeRunning) violations.push(event.violatedDirective + ' ' + event.blockedURI);
+});
+window.partner = { seen, violations };
+`;
+
+/**
+ * Starts the partner site; `page(widgetOrigin)` is the HTML body of `/`. Resolves to
+ * `{ origin, setWidget(origin, elements), stop() }`.
+ */
+export async function startPartner() {
+  let widgetOrigin = '';
+  let elements = '';
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, 'http://partner').pathname;
+    if (path === '/') {
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': strictCsp(widgetOrigin),
+      });
+      response.end(`<!doctype html>
+<html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>서울시 예약 포털</title>
+<link rel="stylesheet" href="/hostile.css">
+<script src="/partner.js"></script>
+<script type="module" src="${widgetOrigin}/embed.js"></script>
+</head><body><main><h1>서울시 예약 포털</h1>${elements}</main></body></html>`);
+    } else if (path === '/hostile.css') {
+      response.writeHead(200, { 'content-type': 'text/css' });
+      response.end(HOSTILE_CSS);
+    } else if (path === '/partner.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' });
+      response.end(PARTNER_JS);
+    } else if (path === '/favicon.ico') {
+      response.writeHead(204);
+      response.end();
+    } else {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    setWidget(origin, html) { widgetOrigin = origin; elements = html; },
+    stop: () => new Promise((resolve) => { server.close(resolve); }),
+  };
+}
