@@ -12,6 +12,11 @@
 //!
 //! Every number comes with its baseline from the same run; nothing here asserts a time. Every
 //! process it starts is stopped when it ends, failed or not.
+//!
+//! `cargo xtask bench` also runs [`crate::bench_scale`] (group-committed joins beside one
+//! transaction per join, and one instance on SQLite, one on PostgreSQL and three on PostgreSQL
+//! behind nginx), which writes a section of its own; `cargo xtask bench scale` runs that part
+//! alone (it builds no widget).
 
 use std::{
     fmt::Write as _,
@@ -33,14 +38,14 @@ use crate::{
 /// Debian packages the benchmarks use.
 const BENCH_PACKAGES: [&str; 3] = ["wrk", "nginx", "brotli"];
 /// The campaign the server runs.
-const CAMPAIGN_FILE: &str = "campaigns/kr-covid19-2021-07.toml";
+pub(crate) const CAMPAIGN_FILE: &str = "campaigns/kr-covid19-2021-07.toml";
 /// Its id.
-const CAMPAIGN_ID: &str = "kr-covid19-2021-07";
+pub(crate) const CAMPAIGN_ID: &str = "kr-covid19-2021-07";
 /// Half an hour into the first cohort's window (ages 55–59): eligible people join and book.
-const REHEARSE_AT: &str = "2021-07-12T20:30:00+09:00";
+pub(crate) const REHEARSE_AT: &str = "2021-07-12T20:30:00+09:00";
 /// Admission as fast as the server allows and no per-client join limit: the load comes from one
 /// address, and what is measured is the work of a request, not the waiting room's pacing.
-const SERVER_TUNING: [&str; 8] = [
+pub(crate) const SERVER_TUNING: [&str; 8] = [
     "--admit-rate",
     "100000",
     "--max-active",
@@ -51,20 +56,33 @@ const SERVER_TUNING: [&str; 8] = [
     "4096",
 ];
 /// The same wrk load for every run: threads, connections, duration.
-const WRK_LOAD: [&str; 3] = ["-t2", "-c64", "-d10s"];
+pub(crate) const WRK_LOAD: [&str; 3] = ["-t2", "-c64", "-d10s"];
 /// Bookings made by the booking load (and health requests in its baseline).
-const BOOKINGS: u32 = 4000;
+pub(crate) const BOOKINGS: u32 = 4000;
 /// The wrk script of the join load.
-const JOIN_SCRIPT: &str = include_str!("bench_join.lua");
+pub(crate) const JOIN_SCRIPT: &str = include_str!("bench_join.lua");
 /// The bare Leptos counter, relative to the repository root.
 const COUNTER_DIR: &str = "xtask/bench-counter";
 /// Where the bench builds into, relative to the repository root (inside `target/`).
 const BENCH_TARGET: &str = "target/bench";
 /// How long a started server or nginx may take to answer.
-const START_PATIENCE: Duration = Duration::from_secs(30);
+pub(crate) const START_PATIENCE: Duration = Duration::from_secs(30);
 
-/// Runs every benchmark, prints the table and, when all of them ran, writes BENCHMARKS.md.
-pub fn run() -> Result<(), String> {
+/// `cargo xtask bench [scale]`: every benchmark, or (`scale`) only [`crate::bench_scale`].
+pub fn run(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => {
+            run_server_and_size()?;
+            crate::bench_scale::run()
+        }
+        [part] if part == "scale" => crate::bench_scale::run(),
+        _ => Err("usage: cargo xtask bench [scale]".to_owned()),
+    }
+}
+
+/// Runs the server and size benchmarks, prints the table and, when all of them ran, writes
+/// BENCHMARKS.md.
+fn run_server_and_size() -> Result<(), String> {
     setup::ensure_all()?;
     setup::ensure_debian_packages(&BENCH_PACKAGES)?;
 
@@ -156,12 +174,12 @@ fn build_counter(dist: &Path) -> Result<(), String> {
 // Processes and the scratch folder
 
 /// A temp folder for the server's data, nginx's files and the wrk script; removed on drop.
-struct Scratch {
-    path: PathBuf,
+pub(crate) struct Scratch {
+    pub(crate) path: PathBuf,
 }
 
 impl Scratch {
-    fn create() -> Result<Self, String> {
+    pub(crate) fn create() -> Result<Self, String> {
         let path = std::env::temp_dir().join(format!("fairline-bench-{}", std::process::id()));
         if path.exists() {
             fs::remove_dir_all(&path)
@@ -180,9 +198,9 @@ impl Drop for Scratch {
 
 /// A started child process, stopped on drop: SIGTERM (nginx's master then stops its workers),
 /// then SIGKILL if it is still there after a few seconds.
-struct Background {
-    name: &'static str,
-    child: Child,
+pub(crate) struct Background {
+    pub(crate) name: &'static str,
+    pub(crate) child: Child,
 }
 
 impl Drop for Background {
@@ -221,7 +239,8 @@ struct RunningServer {
 fn start_server(scratch: &Path) -> Result<RunningServer, String> {
     let data = scratch.join("server-data");
     fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    let mut server = command("target/server/fairline-server");
+    let mut server = Command::new(server_binary());
+    server.current_dir(repo_root());
     server
         .args([
             "serve",
@@ -268,8 +287,19 @@ fn start_server(scratch: &Path) -> Result<RunningServer, String> {
     })
 }
 
+/// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the repository root) or `target/`.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repo_root().join("target"), |dir| repo_root().join(dir))
+}
+
+/// The server as `cargo build --profile server` builds it.
+pub(crate) fn server_binary() -> PathBuf {
+    target_dir().join("server").join("fairline-server")
+}
+
 /// A free port on 127.0.0.1 (bound, then released for nginx to take).
-fn free_loopback_port() -> Result<u16, String> {
+pub(crate) fn free_loopback_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
@@ -277,7 +307,7 @@ fn free_loopback_port() -> Result<u16, String> {
 }
 
 /// A plain HTTP/1.1 GET of `base` + `path`; the body of a 200 answer.
-fn http_get(base: &str, path: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn http_get(base: &str, path: &str) -> Result<Vec<u8>, String> {
     let authority = base
         .strip_prefix("http://")
         .ok_or_else(|| format!("{base} is not an http:// address"))?;
@@ -311,7 +341,11 @@ fn http_get(base: &str, path: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Polls `base` + `path` until it answers 200 or [`START_PATIENCE`] passes.
-fn wait_until_answering(base: &str, path: &str, process: &mut Background) -> Result<(), String> {
+pub(crate) fn wait_until_answering(
+    base: &str,
+    path: &str,
+    process: &mut Background,
+) -> Result<(), String> {
     let deadline = Instant::now() + START_PATIENCE;
     loop {
         if http_get(base, path).is_ok() {
@@ -332,19 +366,19 @@ fn wait_until_answering(base: &str, path: &str, process: &mut Background) -> Res
 
 /// What one wrk run reported.
 #[derive(Debug, Default, Clone, PartialEq)]
-struct WrkReport {
-    requests_per_s: f64,
-    requests: u64,
-    non_success: u64,
-    socket_errors: Option<String>,
-    latency_p50: String,
-    latency_p99: String,
+pub(crate) struct WrkReport {
+    pub(crate) requests_per_s: f64,
+    pub(crate) requests: u64,
+    pub(crate) non_success: u64,
+    pub(crate) socket_errors: Option<String>,
+    pub(crate) latency_p50: String,
+    pub(crate) latency_p99: String,
     /// `(status, count)` from the join script's `done`.
-    statuses: Vec<(u16, u64)>,
+    pub(crate) statuses: Vec<(u16, u64)>,
 }
 
 /// Runs wrk with [`WRK_LOAD`] against `url` (with a Lua script when given) and reads its report.
-fn wrk(url: &str, script: Option<&Path>) -> Result<WrkReport, String> {
+pub(crate) fn wrk(url: &str, script: Option<&Path>) -> Result<WrkReport, String> {
     let mut wrk = command("wrk");
     wrk.args(WRK_LOAD).arg("--latency");
     if let Some(script) = script {
@@ -356,7 +390,7 @@ fn wrk(url: &str, script: Option<&Path>) -> Result<WrkReport, String> {
 }
 
 /// Reads wrk's report (and the join script's `status N: COUNT` lines).
-fn parse_wrk(report: &str) -> Option<WrkReport> {
+pub(crate) fn parse_wrk(report: &str) -> Option<WrkReport> {
     let mut parsed = WrkReport::default();
     let mut saw_rate = false;
     for line in report.lines().map(str::trim) {
@@ -420,7 +454,7 @@ struct QueueStateBench {
 }
 
 /// The path of the queue-state document (the same on the server and on nginx).
-fn queue_state_path() -> String {
+pub(crate) fn queue_state_path() -> String {
     format!("/v1/campaigns/{CAMPAIGN_ID}/queue/state")
 }
 
@@ -473,7 +507,7 @@ fn bench_queue_state(scratch: &Path, server_base: &str) -> Result<QueueStateBenc
 
 /// A minimal nginx: in the foreground, every file under `root`, no access log, the JSON as a
 /// static file with the server's Cache-Control.
-fn nginx_config(root: &Path, port: u16) -> String {
+pub(crate) fn nginx_config(root: &Path, port: u16) -> String {
     let root = root.display();
     format!(
         "# Written by `cargo xtask bench`: the queue-state JSON as a static file.\n\
@@ -499,7 +533,7 @@ fn nginx_config(root: &Path, port: u16) -> String {
     )
 }
 
-fn bench_joins(scratch: &Path, server_base: &str) -> Result<WrkReport, String> {
+pub(crate) fn bench_joins(scratch: &Path, server_base: &str) -> Result<WrkReport, String> {
     let script = scratch.join("join.lua");
     fs::write(&script, JOIN_SCRIPT)
         .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
@@ -515,13 +549,13 @@ fn bench_joins(scratch: &Path, server_base: &str) -> Result<WrkReport, String> {
 
 /// What the booking load printed (`measure NAME VALUE` lines).
 #[derive(Debug, Default, PartialEq)]
-struct BookingBench {
-    bookings: u64,
-    booked: u64,
-    in_flight: u64,
-    slots: u64,
-    bookings_per_s: f64,
-    health_per_s: f64,
+pub(crate) struct BookingBench {
+    pub(crate) bookings: u64,
+    pub(crate) booked: u64,
+    pub(crate) in_flight: u64,
+    pub(crate) slots: u64,
+    pub(crate) bookings_per_s: f64,
+    pub(crate) health_per_s: f64,
 }
 
 fn bench_bookings(server_base: &str) -> Result<BookingBench, String> {
@@ -543,7 +577,7 @@ fn bench_bookings(server_base: &str) -> Result<BookingBench, String> {
     parse_booking_load(&printed).ok_or_else(|| "the booking load printed no results".to_owned())
 }
 
-fn parse_booking_load(printed: &str) -> Option<BookingBench> {
+pub(crate) fn parse_booking_load(printed: &str) -> Option<BookingBench> {
     let mut parsed = BookingBench::default();
     let mut seen = 0;
     for line in printed.lines() {
@@ -617,7 +651,7 @@ impl Machine {
 }
 
 /// `1234567.8` → `1,234,568`.
-fn grouped(value: f64) -> String {
+pub(crate) fn grouped(value: f64) -> String {
     let digits = format!("{:.0}", value.max(0.0));
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
@@ -634,7 +668,7 @@ fn kib(bytes: u64) -> String {
     format!("{:.1} KiB", bytes as f64 / 1024.0)
 }
 
-fn statuses(report: &WrkReport) -> String {
+pub(crate) fn statuses(report: &WrkReport) -> String {
     report
         .statuses
         .iter()
@@ -840,11 +874,11 @@ fn render_section(results: &Results, machine: &Machine) -> String {
 }
 
 /// Width BENCHMARKS.md's prose is wrapped at.
-const PROSE_WIDTH: usize = 100;
+pub(crate) const PROSE_WIDTH: usize = 100;
 
 /// Wraps long prose lines of `markdown` at `width` (list items with a hanging indent), leaving
 /// headings, tables and code blocks as they are.
-fn wrap_prose(markdown: &str, width: usize) -> String {
+pub(crate) fn wrap_prose(markdown: &str, width: usize) -> String {
     let mut wrapped = String::with_capacity(markdown.len());
     let mut in_code = false;
     for line in markdown.lines() {

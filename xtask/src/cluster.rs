@@ -134,8 +134,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// The rehearsal instant for an instance started `after` the first one (RFC 3339, UTC).
 fn rehearsal_instant(after: Duration) -> String {
+    instant_after(REHEARSE_FROM_UNIX_S, after)
+}
+
+/// `after` past `unix_s` (seconds since the epoch), as RFC 3339 in UTC with milliseconds.
+pub(crate) fn instant_after(unix_s: i64, after: Duration) -> String {
     let millis = i64::try_from(after.as_millis()).unwrap_or(0);
-    let total_ms = REHEARSE_FROM_UNIX_S * 1000 + millis;
+    let total_ms = unix_s * 1000 + millis;
     let (seconds, ms) = (total_ms.div_euclid(1000), total_ms.rem_euclid(1000));
     let (days, of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
@@ -165,7 +170,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 // PostgreSQL
 
 /// The newest Debian PostgreSQL server folder (`initdb`, `postgres`, `pg_isready`, `createdb`).
-fn postgres_binaries() -> Result<PathBuf, String> {
+pub(crate) fn postgres_binaries() -> Result<PathBuf, String> {
     let mut versions: Vec<(u32, PathBuf)> = fs::read_dir(DEBIAN_PG_ROOT)
         .into_iter()
         .flatten()
@@ -205,6 +210,16 @@ fn as_user(mut command: Command, ids: Option<(u32, u32)>) -> Command {
 
 /// `initdb` into `folder/pg`, `postgres` on a free loopback port, a database `fairline`: its URL.
 fn start_postgres(bin: &Path, folder: &Path, guard: &mut Guard) -> Result<String, String> {
+    start_postgres_with(bin, folder, &[], guard)
+}
+
+/// [`start_postgres`] with more server settings (`NAME=VALUE`, each passed as `-c`).
+pub(crate) fn start_postgres_with(
+    bin: &Path,
+    folder: &Path,
+    settings: &[&str],
+    guard: &mut Guard,
+) -> Result<String, String> {
     let ids = postgres_user()?;
     let root = folder.join("pg");
     fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
@@ -231,6 +246,7 @@ fn start_postgres(bin: &Path, folder: &Path, guard: &mut Guard) -> Result<String
         .args(["-h", "127.0.0.1", "-p", &port, "-k"])
         .arg(&root)
         .args(["-c", "max_connections=200"])
+        .args(settings.iter().flat_map(|setting| ["-c", setting]))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
@@ -274,7 +290,11 @@ fn start_postgres(bin: &Path, folder: &Path, guard: &mut Guard) -> Result<String
 // Instances and nginx
 
 /// Starts one instance and waits for its `listening on` line; its other output is echoed.
-fn start_instance(mut command: Command, n: usize, guard: &mut Guard) -> Result<String, String> {
+pub(crate) fn start_instance(
+    mut command: Command,
+    n: usize,
+    guard: &mut Guard,
+) -> Result<String, String> {
     command.env("RUST_LOG", "warn").stdout(Stdio::piped());
     println!("$ {}", run::describe(&command));
     let mut child = command
@@ -303,7 +323,7 @@ fn start_instance(mut command: Command, n: usize, guard: &mut Guard) -> Result<S
 }
 
 /// Fills `deploy/nginx.conf` into `folder/nginx` and starts nginx in the foreground on `listen`.
-fn start_nginx(
+pub(crate) fn start_nginx(
     nginx: &Path,
     folder: &Path,
     listen: &str,
@@ -362,7 +382,7 @@ fn free_port() -> Result<u16, String> {
 }
 
 /// `name` on `PATH` or in one of `more` folders.
-fn find_binary(name: &str, more: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_binary(name: &str, more: &[PathBuf]) -> Option<PathBuf> {
     std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -377,7 +397,7 @@ fn find_binary(name: &str, more: &[PathBuf]) -> Option<PathBuf> {
 
 /// This side of the guard: the processes started (in start order) and the pipe that tells the
 /// guard about them; when this process ends, the pipe closes and the guard stops them.
-struct Guard {
+pub(crate) struct Guard {
     pipe: ChildStdin,
     _guard: Child,
     children: Vec<(&'static str, Child)>,
@@ -385,7 +405,7 @@ struct Guard {
 
 impl Guard {
     /// Starts `cargo xtask cluster-guard` (this program) for `folder`.
-    fn start(folder: &Path) -> Result<Self, String> {
+    pub(crate) fn start(folder: &Path) -> Result<Self, String> {
         let program = std::env::current_exe()
             .map_err(|e| format!("cannot find this program to guard the cluster: {e}"))?;
         let mut guard = Command::new(program)
@@ -410,6 +430,26 @@ impl Guard {
             .map_err(|e| format!("the cluster's guard is gone: {e}"))?;
         self.children.push((name, child));
         Ok(())
+    }
+
+    /// How many processes were started so far (a mark for [`Guard::stop_since`]).
+    pub(crate) fn started(&self) -> usize {
+        self.children.len()
+    }
+
+    /// Stops (and forgets) the processes started since `mark`, newest first, and waits for them.
+    pub(crate) fn stop_since(&mut self, mark: usize) {
+        while self.children.len() > mark {
+            if let Some((name, mut child)) = self.children.pop() {
+                stop(child.id(), name);
+                let _ = child.wait();
+            }
+        }
+    }
+
+    /// Stops every process started, newest first, and waits for them.
+    pub(crate) fn stop_all(mut self) {
+        self.stop_since(0);
     }
 
     /// Err naming the first process that stopped by itself.

@@ -5,8 +5,9 @@
 //!   `http://127.0.0.1:8080`.
 //! - `cargo xtask test [lint|native|wasm|e2e]…` sets up, then runs every stage (or the named ones),
 //!   printing one summary line per stage; it exits non-zero if any stage fails.
-//! - `cargo xtask bench` runs the server and size benchmarks (wrk, nginx, brotli on loopback) and
-//!   writes them into BENCHMARKS.md; it is not part of the test command.
+//! - `cargo xtask bench [scale]` runs the server and size benchmarks (wrk, nginx, brotli on
+//!   loopback), then group commit and several instances on PostgreSQL behind nginx, and writes
+//!   them into BENCHMARKS.md (`scale`: only the latter); it is not part of the test command.
 //! - `cargo xtask cluster [--no-build] [--port PORT]` builds as the demo does, then runs a throwaway
 //!   PostgreSQL, three `fairline-server` instances on it and nginx in front (`deploy/nginx.conf`)
 //!   on `http://127.0.0.1:8080`; Ctrl-C stops everything it started.
@@ -14,6 +15,7 @@
 //!   Lighthouse 12 (mobile preset) at the check and wait steps; not part of the test command.
 
 mod bench;
+mod bench_scale;
 mod cluster;
 mod demo;
 mod layers;
@@ -35,13 +37,13 @@ fn main() -> ExitCode {
         "setup" => setup::ensure_all(),
         "demo" => demo::run(),
         "test" => stages::run(rest),
-        "bench" => bench::run(),
+        "bench" => bench::run(rest),
         "cluster" => cluster::run(rest),
         "cluster-guard" => cluster::guard(rest),
         "lighthouse" => lighthouse::run(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench | \
+                "usage: cargo xtask <setup | demo | test [lint|native|wasm|e2e]… | bench [scale] | \
                  cluster [--no-build] [--port PORT] | lighthouse [--runs N]>\n\
                  see README.md"
             );
