@@ -26,7 +26,8 @@
 //!   several instances caching sequence values ranks would no longer follow arrival order. The
 //!   row lock also makes the person check exact across instances (the same person joining through
 //!   two instances waits for the first join and gets its ticket). The price is that joins of one
-//!   campaign commit one after another; each holds the lock for one short transaction.
+//!   campaign commit one transaction after another; group commit (below) makes each such
+//!   transaction a whole batch of joins, so the lock is held once per batch, not per join.
 //! - **The opening fixes N** with `UPDATE … WHERE pre_queue_size IS NULL` on that same row, so no
 //!   pre-queue place can be issued after N is fixed, and every instance reads the same N.
 //! - **A booking** claims the idempotency key, claims the admission (`used_at_ms IS NULL AND not
