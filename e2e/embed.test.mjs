@@ -9,7 +9,7 @@ import { launchBrowser, openPage, saveScreenshot } from './support/browser.mjs';
 import { startServer } from './support/server.mjs';
 import { startPartner } from './support/partner.mjs';
 import { BEFORE_OPENING, AFTER_OPENING, PHONE } from './support/journey.mjs';
-import { JourneyPage, CAMPAIGN } from './pages/journey-page.mjs';
+import { JourneyPage, CAMPAIGN, LABELS } from './pages/journey-page.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -164,5 +164,101 @@ test('two campaigns on one partner page, and removing the elements stops every r
     assert.deepEqual(await run.violations(), []);
   } finally {
     await run.close();
+  }
+});
+
+test('the iframe mode: the journey in /embed/…, its height and events through postMessage, commands only from the parent', async () => {
+  const evil = await startPartner();
+  const run = await partnerRun({
+    rehearseAt: BEFORE_OPENING,
+    elements: () => '',
+  });
+  const { page, partner, server } = run;
+  // The parent is the partner's origin, known once its server listens.
+  partner.setWidget(
+    server.baseUrl,
+    `<iframe src="${server.baseUrl}/embed/${CAMPAIGN}?locale=ko&parent=${encodeURIComponent(partner.origin)}" title="코로나19 예방접종 사전예약"></iframe>`
+      + `<iframe src="${evil.origin}/evil" title="other"></iframe>`,
+    [evil.origin],
+  );
+  try {
+    // Only listed partners may frame the page, and the API refuses other origins.
+    const framed = await fetch(`${server.baseUrl}/embed/${CAMPAIGN}?parent=${encodeURIComponent(evil.origin)}`);
+    assert.equal(framed.status, 200);
+    assert.equal(framed.headers.get('content-security-policy'), `frame-ancestors 'self' ${partner.origin}`);
+    assert.ok(!(await framed.text()).includes(evil.origin), 'an unlisted parent is not written into the page');
+    const foreign = await fetch(`${server.baseUrl}/v1/campaigns/${CAMPAIGN}/queue/state`, { headers: { origin: evil.origin } });
+    assert.equal(foreign.status, 403);
+    assert.equal((await fetch(`${server.baseUrl}/embed/no-such-campaign`)).status, 404);
+
+    await page.goto(partner.origin);
+    const frame = page.frameLocator('iframe[title="코로나19 예방접종 사전예약"]');
+    await frame.locator('#fl-step-heading').waitFor({ timeout: 20_000 });
+    // The other origin's commands (English, simplified), sent every 200 ms, changed nothing.
+    await page.waitForTimeout(2_000);
+    assert.equal(await frame.locator('.fl-widget').getAttribute('lang'), 'ko');
+    assert.doesNotMatch(await frame.locator('.fl-widget').getAttribute('class'), /fl-simple/);
+
+    const frameHeight = () => page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+    const contentHeight = () => frame.locator('body').evaluate((body) => body.offsetHeight);
+    const followed = async () => {
+      for (let i = 0; i < 20; i += 1) {
+        const [outer, inner] = [await frameHeight(), await contentHeight()];
+        if (Math.abs(outer - inner) <= 1) return outer;
+        await page.waitForTimeout(150);
+      }
+      throw new Error(`the frame's height never followed its content: ${await frameHeight()} against ${await contentHeight()}`);
+    };
+    const first = await followed();
+    assert.ok(first > 300, `the frame grew to its content (${first}px)`);
+    await saveScreenshot(page, 'embed-iframe-1-check');
+
+    const labels = LABELS.ko;
+    await frame.getByLabel(labels.name, { exact: true }).fill('김민지');
+    await frame.getByLabel(labels.birthDate, { exact: true }).fill('1964-03-15');
+    await frame.getByLabel(labels.mobile, { exact: true }).fill('010-1234-5678');
+    await frame.getByRole('button', { name: labels.check }).click();
+    await frame.locator('[data-verdict]').first().waitFor({ timeout: 15_000 });
+    const second = await followed();
+    assert.ok(second > first, `the frame grew with the verdict (${first} → ${second})`);
+
+    // The parent's own command is obeyed: English, keeping everything typed.
+    await page.evaluate(() => {
+      document.querySelector('iframe').contentWindow.postMessage({ fairline: { v: 1, command: 'setLocale', value: 'en' } }, '*');
+    });
+    await frame.locator('.fl-widget[lang=en]').waitFor();
+    await page.evaluate(() => {
+      document.querySelector('iframe').contentWindow.postMessage({ fairline: { v: 1, command: 'setLocale', value: 'ko' } }, '*');
+    });
+    await frame.locator('.fl-widget[lang=ko]').waitFor();
+
+    await frame.getByRole('button', { name: labels.join }).click();
+    await frame.getByRole('heading', { name: labels.chooseHeading }).waitFor({ timeout: 90_000 });
+    await frame.getByRole('radio', { name: labels.region }).check();
+    await frame.getByRole('radio', { name: labels.centre }).check();
+    await frame.locator('.fl-days input:not([disabled])').first().check();
+    await frame.locator('.fl-times input').first().waitFor({ timeout: 15_000 });
+    await frame.locator('.fl-times input:not([disabled])').first().check();
+    await frame.getByRole('button', { name: labels.book }).click();
+    const reference = await frame.locator('#fl-reference').textContent({ timeout: 20_000 });
+    await followed();
+    await saveScreenshot(page, 'embed-iframe-2-booked');
+
+    const messages = await page.evaluate(() => window.partner.messages);
+    const fromWidget = messages.filter((m) => m.origin === server.baseUrl);
+    assert.ok(fromWidget.every((m) => m.data?.fairline?.v === 1), JSON.stringify(fromWidget.slice(0, 3)));
+    const booked = fromWidget.filter((m) => m.data.fairline.event === 'fairline:booked');
+    assert.equal(booked.length, 1);
+    assert.deepEqual(booked[0].data.fairline.detail, { reference });
+    const steps = fromWidget.filter((m) => m.data.fairline.event === 'fairline:step').map((m) => m.data.fairline.detail.step);
+    assert.deepEqual(steps, ['check', 'wait', 'choose', 'done']);
+    // embed-frame.js re-dispatched them on the iframe element.
+    const seen = await run.events();
+    assert.equal(seen.filter((e) => e.type === 'fairline:booked').length, 1);
+    assert.ok(!JSON.stringify(messages).includes('1964'), 'no personal detail posted');
+    assert.deepEqual(await run.violations(), []);
+  } finally {
+    await run.close();
+    await evil.stop();
   }
 });

@@ -1,8 +1,8 @@
 // Trunk post-build hook (Trunk.toml): writes `embed.js` into the build with the hashed names of
 // the widget's glue, wasm and stylesheet, and `embed.js.sri` beside it (the Subresource Integrity
-// value a partner may put on the script tag).
+// value a partner may put on the script tag); copies `embed-frame.js` (the iframe helper).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,3 +22,4 @@ const text = readFileSync(path.join(here, 'embed.js'), 'utf8')
 writeFileSync(path.join(staging, 'embed.js'), text);
 const sri = `sha384-${createHash('sha384').update(text).digest('base64')}`;
 writeFileSync(path.join(staging, 'embed.js.sri'), `${sri}\n`);
+copyFileSync(path.join(here, 'embed-frame.js'), path.join(staging, 'embed-frame.js'));

@@ -32,6 +32,22 @@ pub struct HostControl {
     pub mode: RwSignal<Option<Mode>>,
 }
 
+impl HostControl {
+    /// Nothing asked for yet.
+    pub fn new() -> Self {
+        Self {
+            locale: RwSignal::new(None),
+            mode: RwSignal::new(None),
+        }
+    }
+}
+
+impl Default for HostControl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// One embedded widget, as `embed.js` holds it.
 #[wasm_bindgen]
 pub struct Embedded {
@@ -80,15 +96,13 @@ pub fn embed(
         rehearsal: false,
         locale: locale.as_deref().and_then(Locale::from_tag),
         mode: mode.as_deref().and_then(Mode::from_tag),
+        parent: None,
     };
     let control = std::rc::Rc::new(std::cell::Cell::new(None));
     let handed_out = control.clone();
     let target: web_sys::EventTarget = host.into();
     let mounted = leptos::mount::mount_to(container, move || {
-        let host_control = HostControl {
-            locale: RwSignal::new(None),
-            mode: RwSignal::new(None),
-        };
+        let host_control = HostControl::new();
         handed_out.set(Some(host_control));
         provide_context(host_control);
         provide_context(HostEvents::new(Some(target)));

@@ -83,21 +83,32 @@ pub enum Detail {
     Number(u64),
 }
 
-/// Where the widget's events go: the element it is mounted in (none in a bare component test).
+/// Where the widget's events go: the element it is mounted in (none in a bare component test),
+/// and in a partner's iframe the parent page too ([`crate::frame_link`]).
 #[derive(Debug, Clone, Default)]
-pub struct HostEvents(Option<SendWrapper<web_sys::EventTarget>>);
+pub struct HostEvents {
+    target: Option<SendWrapper<web_sys::EventTarget>>,
+    parent: Option<String>,
+}
 
 impl HostEvents {
     /// Events for `target`.
     pub fn new(target: Option<web_sys::EventTarget>) -> Self {
-        Self(target.map(SendWrapper::new))
+        Self {
+            target: target.map(SendWrapper::new),
+            parent: None,
+        }
     }
 
-    /// Dispatches `event` on the host (bubbling, composed); nothing without a host.
+    /// The same events also posted to the parent page at `origin` (and to no other origin).
+    pub fn to_parent(mut self, origin: Option<String>) -> Self {
+        self.parent = origin;
+        self
+    }
+
+    /// Dispatches `event` on the host (bubbling, composed) and posts it to the parent page when
+    /// there is one; nothing without either.
     pub fn send(&self, event: &HostEvent) {
-        let Some(target) = &self.0 else {
-            return;
-        };
         let detail = js_sys::Object::new();
         for (key, value) in event.detail() {
             let value = match value {
@@ -106,6 +117,12 @@ impl HostEvents {
             };
             let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(key), &value);
         }
+        if let Some(origin) = &self.parent {
+            crate::frame_link::post(origin, event.name(), &detail);
+        }
+        let Some(target) = &self.target else {
+            return;
+        };
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);

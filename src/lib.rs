@@ -19,6 +19,7 @@ pub mod choose_step;
 pub mod done_step;
 pub mod embed;
 pub mod format;
+pub mod frame_link;
 pub mod help_line;
 pub mod host_events;
 pub mod i18n;
@@ -64,6 +65,9 @@ pub struct WidgetConfig {
     pub locale: Option<Locale>,
     /// The mode the host asks for (`data-mode`: `standard` or `simple`).
     pub mode: Option<Mode>,
+    /// In a partner's iframe, the parent page's origin the server allowed (`data-parent`): the
+    /// widget posts its events and its height there and takes commands from there alone.
+    pub parent: Option<String>,
 }
 
 /// The campaign name the page's own HTML shows until the widget has the campaign.
@@ -274,7 +278,13 @@ fn clock_notice(skew: Option<ClockSkew>, locale: Locale) -> Option<impl IntoView
 pub fn mount(host: web_sys::HtmlElement, config: WidgetConfig) {
     let target: web_sys::EventTarget = host.clone().into();
     leptos::mount::mount_to(host, move || {
-        provide_context(host_events::HostEvents::new(Some(target)));
+        let parent = config.parent.clone();
+        provide_context(host_events::HostEvents::new(Some(target)).to_parent(parent.clone()));
+        if let Some(parent) = parent {
+            let control = embed::HostControl::new();
+            provide_context(control);
+            frame_link::link(parent, control);
+        }
         view! { <Widget config /> }
     })
     .forget();
@@ -321,6 +331,9 @@ pub fn mount_from_page() {
         rehearsal: dataset.get("rehearsal").as_deref() == Some("true"),
         locale: dataset.get("locale").as_deref().and_then(Locale::from_tag),
         mode: dataset.get("mode").as_deref().and_then(Mode::from_tag),
+        parent: dataset
+            .get("parent")
+            .filter(|origin| !origin.is_empty() && !origin.starts_with("{{")),
     };
     mount(host, config);
 }

@@ -40,7 +40,7 @@ pub fn first_load_size(dist: &Path) -> Result<FirstLoad, String> {
         // `embed.js` is what a partner's page loads instead of `index.html` (see
         // [`embed_load_size`]); the widget's own page never fetches it.
         let loaded_first = name == "index.html"
-            || (name != EMBED_FILE
+            || (!EMBED_FILES.contains(&name.as_str())
                 && [".wasm", ".js", ".css"]
                     .iter()
                     .any(|extension| name.ends_with(extension)));
@@ -70,6 +70,8 @@ pub fn first_load_size(dist: &Path) -> Result<FirstLoad, String> {
 
 /// The loader partner pages include (written into the build by `embed/write-embed.mjs`).
 pub const EMBED_FILE: &str = "embed.js";
+/// What partner pages load and the widget's own page does not: the loader and the iframe helper.
+const EMBED_FILES: [&str; 2] = [EMBED_FILE, "embed-frame.js"];
 
 /// What a partner's page fetches to show the widget through `<fairline-booking>`: `embed.js`,
 /// then the same glue, wasm and stylesheet as the page (not `index.html` or Trunk's initializer).

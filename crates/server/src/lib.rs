@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod embed_page;
 pub mod error;
 pub mod extract;
 pub mod guard;
@@ -32,8 +33,8 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The API router plus the built widget in `static_dir`, read into memory now and served as
-/// [`static_files`] describes (`index.html` for `/` and for unknown page paths). Fails when the
-/// folder cannot be read.
+/// [`static_files`] describes (`index.html` for `/` and for unknown page paths), and the iframe
+/// page [`embed_page`] describes at `/embed/{campaign}`. Fails when the folder cannot be read.
 pub fn app_with_static(state: AppState, static_dir: &Path) -> anyhow::Result<Router> {
     let values = static_files::PageValues::of(state.campaign(), state.queue().is_rehearsal());
     let files = Arc::new(static_files::StaticFiles::load(static_dir, &values)?);
@@ -43,7 +44,14 @@ pub fn app_with_static(state: AppState, static_dir: &Path) -> anyhow::Result<Rou
             "the static folder has no index.html: `/` answers 404"
         );
     }
-    Ok(app(state).fallback(move |request: Request| {
+    let template = std::fs::read(static_dir.join("index.html")).unwrap_or_default();
+    let frames = Router::new()
+        .route("/embed/{campaign_id}", axum::routing::get(embed_page::page))
+        .with_state(embed_page::EmbedPages {
+            template: Arc::new(template),
+            state: state.clone(),
+        });
+    Ok(app(state).merge(frames).fallback(move |request: Request| {
         let files = Arc::clone(&files);
         async move { files.respond(&request) }
     }))

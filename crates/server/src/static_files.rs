@@ -48,6 +48,15 @@ pub const CAMPAIGN_JSON: &str = "{{campaign_json}}";
 pub const REHEARSAL: &str = "{{rehearsal}}";
 
 /// `Cache-Control` of a file whose name carries its content hash.
+/// In an HTML file, replaced by what a partner's iframe asked for (`/embed/{campaign}`'s
+/// checked query: `locale`, `mode`, `theme` and the allowed `parent` origin); empty elsewhere.
+pub const EMBED_PLACEHOLDERS: [&str; 4] = [
+    "{{embed_locale}}",
+    "{{embed_mode}}",
+    "{{embed_theme}}",
+    "{{embed_parent}}",
+];
+/// Cache policy of content-hashed files.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `Cache-Control` of every other file (HTML, `embed.js`): revalidate with the `ETag` each time.
 pub const REVALIDATE: &str = "no-cache";
@@ -72,6 +81,8 @@ pub struct PageValues {
     pub campaign_json: String,
     /// Whether the server runs a rehearsal clock.
     pub rehearsal: bool,
+    /// The values of [`EMBED_PLACEHOLDERS`], in order (empty outside `/embed/…`).
+    pub embed: [String; 4],
 }
 
 impl PageValues {
@@ -93,6 +104,7 @@ impl PageValues {
             campaign_id: campaign.id.clone(),
             campaign_json: script_json(&serde_json::to_string(campaign).unwrap_or_default()),
             rehearsal,
+            embed: Default::default(),
         }
     }
 }
@@ -487,15 +499,20 @@ fn content_type(name: &str) -> (&'static str, bool) {
 }
 
 /// `page` with the placeholders replaced; unchanged when it has none.
-fn fill_placeholders(page: &[u8], values: &PageValues) -> Vec<u8> {
+pub fn fill_placeholders(page: &[u8], values: &PageValues) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(page) else {
         return page.to_vec();
     };
     if ![CAMPAIGN_NAME, CAMPAIGN_ID, CAMPAIGN_JSON, REHEARSAL, LOCALE]
         .iter()
+        .chain(&EMBED_PLACEHOLDERS)
         .any(|placeholder| text.contains(placeholder))
     {
         return page.to_vec();
+    }
+    let mut text = text.to_owned();
+    for (placeholder, value) in EMBED_PLACEHOLDERS.iter().zip(&values.embed) {
+        text = text.replace(placeholder, &escape_html(value));
     }
     // The JSON goes in last, so a placeholder written inside the campaign is never replaced.
     text.replace(CAMPAIGN_NAME, &escape_html(&values.campaign_name))
@@ -602,6 +619,7 @@ mod tests {
             campaign_name: "<Name>".into(),
             locale: "en".into(),
             campaign_id: "id".into(),
+            embed: Default::default(),
             campaign_json: "{}".into(),
             rehearsal: false,
         };
