@@ -685,7 +685,9 @@ fn render(measured: &Measured) -> String {
          durable joins/s ({} → {}), {goal}; {:.1} joins per transaction instead of 1. One \
          transaction per join is bound by the disk flush (latency p50 {} for 64 clients); group \
          commit leaves the join bound by the CPU the request itself costs (HTTP, eligibility, \
-         the person's keyed hash, signing the ticket) on two cores shared with wrk. Ranks stay \
+         the person's keyed hash, signing the ticket) on two cores shared with wrk. So the ratio \
+         moves from run to run with what else the machine is doing (a busy disk slows the first, \
+         busy cores the second): read it beside the load average above. Ranks stay \
          unique, gap-free and in the order joins were handed over; the store conformance suite \
          runs every case with both settings on both engines, and the SIGKILL test kills the \
          server the moment a join of a burst is acknowledged and finds every acknowledged join \
