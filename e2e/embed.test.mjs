@@ -262,3 +262,45 @@ test('the iframe mode: the journey in /embed/…, its height and events through 
     await evil.stop();
   }
 });
+
+test('a partner brand colour that fails 4.5:1 is corrected with a warning, in the light and the dark theme', async () => {
+  const run = await partnerRun({
+    rehearseAt: BEFORE_OPENING,
+    elements: (origin) => `<fairline-booking class="brand" api-base="${origin}" campaign="${CAMPAIGN}" locale="ko" theme="light"></fairline-booking>
+<fairline-booking class="brand" api-base="${origin}" campaign="${CAMPAIGN}" locale="ko" theme="dark"></fairline-booking>`,
+  });
+  const { page, partner } = run;
+  const warnings = [];
+  page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+  try {
+    await page.goto(partner.origin);
+    for (const index of [0, 1]) {
+      await page.locator('fairline-booking').nth(index).locator('#fl-step-heading').waitFor({ timeout: 20_000 });
+    }
+    await page.waitForTimeout(300);
+    const contrasts = await page.evaluate(() => {
+      const channel = (c) => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      const lum = (text) => { const [r, g, b] = text.match(/[\d.]+/g).map(Number); return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b); };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)]; return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+      return [...document.querySelectorAll('fairline-booking')].map((host) => {
+        const embed = host.shadowRoot.querySelector('.fl-embed');
+        return [...host.shadowRoot.querySelectorAll('button')].map((button) => {
+          const style = getComputedStyle(button);
+          const back = style.backgroundColor === 'rgba(0, 0, 0, 0)' ? getComputedStyle(embed).backgroundColor : style.backgroundColor;
+          return { text: button.textContent.trim(), ratio: ratio(style.color, back), radius: style.borderTopLeftRadius };
+        });
+      });
+    });
+    for (const [index, buttons] of contrasts.entries()) {
+      for (const button of buttons) {
+        assert.ok(button.ratio >= 4.5, `theme ${index ? 'dark' : 'light'}: "${button.text}" at ${button.ratio.toFixed(2)}:1`);
+        assert.equal(button.radius, '0px', 'the partner radius applies');
+      }
+    }
+    assert.equal(warnings.filter((w) => w.startsWith('Fairline: the brand colour')).length, 2, warnings.join('\n'));
+    assert.deepEqual(await widgetViolations(page), [], 'axe in both themes');
+    await saveScreenshot(page, 'embed-element-brand-light-and-dark');
+  } finally {
+    await run.close();
+  }
+});

@@ -18,7 +18,9 @@ export function strictCsp(widgetOrigin, otherFrames = []) {
 /** What a careless or hostile host page may do to everything it styles. */
 export const HOSTILE_CSS = '* { font: 9px serif !important; color: red !important; }\n'
   + 'div, p, section, button { background: yellow !important; margin: 40px !important; }\n'
-  + 'iframe { width: 100%; border: 0; display: block; }\n';
+  + 'iframe { width: 100%; border: 0; display: block; }\n'
+  // Brand colours that fail 4.5:1 against the widget's text: a pale yellow, and on dark a navy.
+  + '.brand { --fairline-accent: #ffd400; --fairline-dark-accent: #1a1a60; --fairline-radius: 0; }\n';
 
 const PARTNER_JS = `
 const seen = [];
