@@ -304,3 +304,45 @@ test('a partner brand colour that fails 4.5:1 is corrected with a warning, in th
     await run.close();
   }
 });
+
+test('the iframe with its storage blocked: the journey goes on, and after a reload joining again gives the same place', async () => {
+  const run = await partnerRun({ rehearseAt: AFTER_OPENING, extraArgs: ['--admit-rate', '0.001'], elements: () => '' });
+  const { page, partner, server } = run;
+  partner.setWidget(
+    server.baseUrl,
+    `<iframe src="${server.baseUrl}/embed/${CAMPAIGN}?locale=ko&parent=${encodeURIComponent(partner.origin)}" title="코로나19 예방접종 사전예약"></iframe>`,
+  );
+  // What a browser blocking third-party storage does to the frame: every access throws.
+  await page.addInitScript(() => {
+    if (!location.pathname.startsWith('/embed/')) return;
+    Object.defineProperty(window, 'localStorage', {
+      get() { throw new DOMException('third-party storage is blocked', 'SecurityError'); },
+    });
+  });
+  const labels = LABELS.ko;
+  const frame = page.frameLocator('iframe');
+  const join = async () => {
+    await frame.locator('#fl-step-heading').waitFor({ timeout: 20_000 });
+    await frame.getByLabel(labels.name, { exact: true }).fill('김민지');
+    await frame.getByLabel(labels.birthDate, { exact: true }).fill('1964-03-15');
+    await frame.getByLabel(labels.mobile, { exact: true }).fill('010-1234-5678');
+    await frame.getByRole('button', { name: labels.check }).click();
+    await frame.getByRole('button', { name: labels.join }).click();
+    await frame.locator('#fl-rank').waitFor({ timeout: 30_000 });
+    return frame.locator('#fl-rank').textContent();
+  };
+  try {
+    await page.goto(partner.origin);
+    assert.equal(await frame.locator('body').evaluate(() => {
+      try { return typeof window.localStorage; } catch { return 'blocked'; }
+    }).catch(() => 'blocked'), 'blocked');
+    const rank = await join();
+    await saveScreenshot(page, 'embed-iframe-storage-blocked-wait');
+    await page.reload();
+    assert.equal(await join(), rank, 'the server gives the same place back');
+    assert.deepEqual(await run.violations(), []);
+    assert.deepEqual(run.problems.filter((p) => !p.includes('favicon')), []);
+  } finally {
+    await run.close();
+  }
+});
