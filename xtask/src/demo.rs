@@ -1,6 +1,8 @@
 //! `cargo xtask demo`: set up, build the widget in release, and serve the demo campaign with the
 //! widget on http://127.0.0.1:8080 (SQLite data and generated secrets under `data/`), in a
-//! rehearsal of the July 2021 opening that starts a minute before it.
+//! rehearsal of the July 2021 opening that starts a minute before it; and a partner's page on a
+//! second origin, http://127.0.0.1:8081 (`xtask/partner-demo/`, served by Python's `http.server`),
+//! embedding the widget as `<fairline-booking>` and as an iframe.
 
 use std::{
     path::{Path, PathBuf},
@@ -21,13 +23,39 @@ const DEMO_REHEARSE_AT: &str = "2021-07-12T19:59:00+09:00";
 /// Builds and serves until Ctrl-C.
 pub fn run() -> Result<(), String> {
     build()?;
-    println!("\nFairline demo: open http://127.0.0.1:8080 (Ctrl-C stops it)\n");
-    run::status(&mut server_command(
-        "127.0.0.1:8080",
-        Path::new("data"),
-        DEMO_REHEARSE_AT,
-    ))
+    let mut partner = command("python3")
+        .args([
+            "-m",
+            "http.server",
+            PARTNER_PORT,
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(repo_root().join("xtask/partner-demo"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            format!("the partner page's server (python3 -m http.server) could not start: {e}")
+        })?;
+    println!(
+        "\nFairline demo: open http://127.0.0.1:8080, and a partner's page embedding it on \
+         http://127.0.0.1:{PARTNER_PORT} (Ctrl-C stops both)\n"
+    );
+    let served = run::status(
+        server_command("127.0.0.1:8080", Path::new("data"), DEMO_REHEARSE_AT).args([
+            "--allow-origin",
+            &format!("http://127.0.0.1:{PARTNER_PORT}"),
+        ]),
+    );
+    let _ = partner.kill();
+    let _ = partner.wait();
+    served
 }
+
+/// The partner page's port (another origin than the widget's 8080).
+const PARTNER_PORT: &str = "8081";
 
 /// Installs what is missing, then builds what the demo serves: the widget in release (`dist/`)
 /// and the server with the `server` profile.
