@@ -50,6 +50,15 @@ async function widgetViolations(page) {
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
 }
 
+/** axe (WCAG 2.2 AA) inside the widget's iframe only. */
+async function frameViolations(page) {
+  const results = await new AxeBuilder({ page })
+    .include('iframe[title="코로나19 예방접종 사전예약"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
+}
+
 /** Computed styles inside the widget that the host's `*` rule would change if it could. */
 async function insideStyles(page) {
   return page.locator('fairline-booking').first().evaluate((host) => {
@@ -89,6 +98,12 @@ test('the whole journey through <fairline-booking> on a partner page with a stri
     await widget.book();
     const reference = await widget.reference().textContent();
     await saveScreenshot(page, 'embed-element-2-booked');
+    // A cancel that cannot reach the server (fairline:error), then one that does.
+    await page.route('**/cancel', (route) => route.abort(), { times: 1 });
+    await page.getByRole('button', { name: widget.labels.cancel }).click();
+    await page.waitForFunction(() => window.partner.seen.some((e) => e.type === 'fairline:error'));
+    await page.getByRole('button', { name: widget.labels.cancel }).click();
+    await page.getByRole('heading', { name: widget.labels.cancelledHeading }).waitFor({ timeout: 15_000 });
 
     const events = await run.events();
     const once = (type) => {
@@ -99,10 +114,14 @@ test('the whole journey through <fairline-booking> on a partner page with a stri
     assert.deepEqual(once('fairline:ready'), { campaign: CAMPAIGN });
     assert.deepEqual(once('fairline:admitted'), {});
     assert.deepEqual(once('fairline:booked'), { reference });
+    assert.deepEqual(once('fairline:cancelled'), { reference });
+    assert.deepEqual(once('fairline:error'), { code: 'network' });
     assert.deepEqual(
       events.filter((e) => e.type === 'fairline:step').map((e) => e.detail.step),
       ['check', 'wait', 'choose', 'done'],
     );
+    const documented = ['ready', 'step', 'position', 'admitted', 'booked', 'cancelled', 'error'].map((n) => `fairline:${n}`);
+    assert.deepEqual(events.filter((e) => !documented.includes(e.type)), []);
     const positions = events.filter((e) => e.type === 'fairline:position');
     assert.ok(positions.length >= 1, 'the place is told once known');
     for (const { detail } of positions) assert.deepEqual(Object.keys(detail), ['rank', 'ahead']);
@@ -112,7 +131,8 @@ test('the whole journey through <fairline-booking> on a partner page with a stri
     }
     assert.deepEqual(await run.violations(), [], 'CSP violations on the partner page');
     // axe's own <style> is refused by the CSP too (and logged); the violations above exclude it.
-    const problems = run.problems.filter((text) => !text.startsWith('Applying inline style violates'));
+    const problems = run.problems.filter((text) => !text.startsWith('Applying inline style violates')
+      && !text.includes('net::ERR_FAILED'));
     assert.deepEqual(problems, [], 'console errors');
   } finally {
     await run.close();
@@ -243,6 +263,13 @@ test('the iframe mode: the journey in /embed/…, its height and events through 
     const reference = await frame.locator('#fl-reference').textContent({ timeout: 20_000 });
     await followed();
     await saveScreenshot(page, 'embed-iframe-2-booked');
+    assert.deepEqual(await frameViolations(page), [], 'axe inside the iframe (light)');
+    await page.evaluate(() => {
+      document.querySelector('iframe').contentWindow.postMessage({ fairline: { v: 1, command: 'setTheme', value: 'dark' } }, '*');
+    });
+    await frame.locator('html[data-theme=dark]').waitFor();
+    assert.deepEqual(await frameViolations(page), [], 'axe inside the iframe (dark)');
+    await saveScreenshot(page, 'embed-iframe-3-booked-dark');
 
     const messages = await page.evaluate(() => window.partner.messages);
     const fromWidget = messages.filter((m) => m.origin === server.baseUrl);

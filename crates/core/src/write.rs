@@ -353,4 +353,25 @@ mod tests {
             same_as_serde(&receipt(status));
         }
     }
+
+    #[test]
+    fn the_widget_s_token_is_the_server_s_token() {
+        let signed = Signed {
+            claims: crate::wire::AdmissionClaims {
+                key_id: "k1".into(),
+                admission_id: "a-1".into(),
+                ticket_id: "t1".into(),
+                campaign_id: "kr-covid19-2021-07".into(),
+                person_key_hash: "ab".into(),
+                issued_at: datetime!(2021-07-12 11:00:01.5 UTC),
+                expires_at: datetime!(2021-07-12 11:10 UTC),
+                extensions_used: 1,
+            },
+            signature: "00ff".into(),
+        };
+        assert_eq!(
+            crate::token::encode_json(&to_json(&signed)),
+            crate::token::encode(&signed)
+        );
+    }
 }
