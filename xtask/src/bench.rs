@@ -458,39 +458,52 @@ pub(crate) fn queue_state_path() -> String {
     format!("/v1/campaigns/{CAMPAIGN_ID}/queue/state")
 }
 
-fn bench_queue_state(scratch: &Path, server_base: &str) -> Result<QueueStateBench, String> {
-    let path = queue_state_path();
-    let document = http_get(server_base, &path)?;
-    let server = wrk(&format!("{server_base}{path}"), None)?;
-
-    let root = scratch.join("nginx");
+/// nginx (Debian's, under `root`: its configuration, logs and `www/`) serving `document` as the
+/// static file at `path` on a free loopback port; the process (stopped when dropped) and its base
+/// URL, once it answers.
+pub(crate) fn serve_static_with_nginx(
+    root: &Path,
+    path: &str,
+    document: &[u8],
+    name: &'static str,
+) -> Result<(Background, String), String> {
     let file = root.join("www").join(path.trim_start_matches('/'));
     if let Some(folder) = file.parent() {
         fs::create_dir_all(folder)
             .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     }
-    fs::write(&file, &document).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    fs::write(&file, document).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let port = free_loopback_port()?;
     let config = root.join("nginx.conf");
-    fs::write(&config, nginx_config(&root, port))
+    fs::write(&config, nginx_config(root, port))
         .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
     let mut nginx = command("nginx");
     nginx
         .arg("-p")
-        .arg(&root)
+        .arg(root)
         .arg("-e")
         .arg(root.join("error.log"))
         .arg("-c")
         .arg(&config);
     println!("$ {}", run::describe(&nginx));
     let mut process = Background {
-        name: "nginx",
+        name,
         child: nginx
             .spawn()
             .map_err(|e| format!("nginx could not start: {e}"))?,
     };
-    let nginx_base = format!("http://127.0.0.1:{port}");
-    wait_until_answering(&nginx_base, &path, &mut process)?;
+    let base = format!("http://127.0.0.1:{port}");
+    wait_until_answering(&base, path, &mut process)?;
+    Ok((process, base))
+}
+
+fn bench_queue_state(scratch: &Path, server_base: &str) -> Result<QueueStateBench, String> {
+    let path = queue_state_path();
+    let document = http_get(server_base, &path)?;
+    let server = wrk(&format!("{server_base}{path}"), None)?;
+
+    let (process, nginx_base) =
+        serve_static_with_nginx(&scratch.join("nginx"), &path, &document, "nginx")?;
     if http_get(&nginx_base, &path)? != document {
         return Err("nginx does not serve the server's queue-state document".to_owned());
     }

@@ -23,10 +23,9 @@ use std::{
 
 use crate::{
     bench::{
-        grouped, http_get, nginx_config, parse_booking_load, parse_wrk, queue_state_path,
-        server_binary, wait_until_answering, wrap_prose, Background, BookingBench, Scratch,
-        WrkReport, BOOKINGS, CAMPAIGN_FILE, CAMPAIGN_ID, JOIN_SCRIPT, PROSE_WIDTH, REHEARSE_AT,
-        SERVER_TUNING, WRK_LOAD,
+        grouped, http_get, parse_booking_load, parse_wrk, queue_state_path, server_binary,
+        wrap_prose, BookingBench, Scratch, WrkReport, BOOKINGS, CAMPAIGN_FILE, CAMPAIGN_ID,
+        JOIN_SCRIPT, PROSE_WIDTH, REHEARSE_AT, SERVER_TUNING, WRK_LOAD,
     },
     cluster::{self, Guard},
     run::{self, command, output, repo_root},
@@ -441,34 +440,12 @@ fn booking_load(base: &str, database: Option<(&Postgres, &str)>) -> Result<Booki
 /// nginx serving `document` as a static file, under the [`WRK_LOAD`] (the baseline).
 fn static_nginx(scratch: &Path, document: &[u8]) -> Result<WrkReport, String> {
     let path = queue_state_path();
-    let root = scratch.join("nginx-static");
-    let file = root.join("www").join(path.trim_start_matches('/'));
-    if let Some(folder) = file.parent() {
-        fs::create_dir_all(folder)
-            .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    }
-    fs::write(&file, document).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    let port = crate::bench::free_loopback_port()?;
-    let config = root.join("nginx.conf");
-    fs::write(&config, nginx_config(&root, port))
-        .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
-    let mut nginx = command("nginx");
-    nginx
-        .arg("-p")
-        .arg(&root)
-        .arg("-e")
-        .arg(root.join("error.log"))
-        .arg("-c")
-        .arg(&config);
-    println!("$ {}", run::describe(&nginx));
-    let mut process = Background {
-        name: "nginx (static file)",
-        child: nginx
-            .spawn()
-            .map_err(|e| format!("nginx could not start: {e}"))?,
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    wait_until_answering(&base, &path, &mut process)?;
+    let (_nginx, base) = crate::bench::serve_static_with_nginx(
+        &scratch.join("nginx-static"),
+        &path,
+        document,
+        "nginx (static file)",
+    )?;
     wrk_with(&WRK_LOAD, &format!("{base}{path}"), None)
 }
 
