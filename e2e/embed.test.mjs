@@ -50,6 +50,17 @@ async function widgetViolations(page) {
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
 }
 
+/** In a frame showing the choose step in Korean: the first region, centre, open day and time; book. */
+async function chooseAndBook(frame) {
+  const labels = LABELS.ko;
+  await frame.getByRole('radio', { name: labels.region }).check();
+  await frame.getByRole('radio', { name: labels.centre }).check();
+  await frame.locator('.fl-days input:not([disabled])').first().check();
+  await frame.locator('.fl-times input').first().waitFor({ timeout: 15_000 });
+  await frame.locator('.fl-times input:not([disabled])').first().check();
+  await frame.getByRole('button', { name: labels.book }).click();
+}
+
 /** axe (WCAG 2.2 AA) inside the widget's iframe only. */
 async function frameViolations(page) {
   const results = await new AxeBuilder({ page })
@@ -254,12 +265,7 @@ test('the iframe mode: the journey in /embed/…, its height and events through 
 
     await frame.getByRole('button', { name: labels.join }).click();
     await frame.getByRole('heading', { name: labels.chooseHeading }).waitFor({ timeout: 90_000 });
-    await frame.getByRole('radio', { name: labels.region }).check();
-    await frame.getByRole('radio', { name: labels.centre }).check();
-    await frame.locator('.fl-days input:not([disabled])').first().check();
-    await frame.locator('.fl-times input').first().waitFor({ timeout: 15_000 });
-    await frame.locator('.fl-times input:not([disabled])').first().check();
-    await frame.getByRole('button', { name: labels.book }).click();
+    await chooseAndBook(frame);
     const reference = await frame.locator('#fl-reference').textContent({ timeout: 20_000 });
     await followed();
     await saveScreenshot(page, 'embed-iframe-2-booked');
@@ -373,12 +379,7 @@ test('the iframe with its storage blocked: after a reload joining again gives th
     await join();
     assert.equal(ranks.length, 2, JSON.stringify(ranks));
     assert.deepEqual(ranks[1], ranks[0], 'the server gives the same place back');
-    await frame.getByRole('radio', { name: labels.region }).check();
-    await frame.getByRole('radio', { name: labels.centre }).check();
-    await frame.locator('.fl-days input:not([disabled])').first().check();
-    await frame.locator('.fl-times input').first().waitFor({ timeout: 15_000 });
-    await frame.locator('.fl-times input:not([disabled])').first().check();
-    await frame.getByRole('button', { name: labels.book }).click();
+    await chooseAndBook(frame);
     await frame.locator('#fl-reference').waitFor({ timeout: 20_000 });
     await saveScreenshot(page, 'embed-iframe-storage-blocked-booked');
     assert.deepEqual(await run.violations(), []);
