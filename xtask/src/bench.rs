@@ -80,13 +80,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// Runs the server and size benchmarks, prints the table and, when all of them ran, writes
-/// BENCHMARKS.md.
-fn run_server_and_size() -> Result<(), String> {
-    setup::ensure_all()?;
-    setup::ensure_debian_packages(&BENCH_PACKAGES)?;
-
-    println!("\n== bench: building (server, booking load, widget, counter)");
+/// Builds fairline-server and its `booking_load` example with the `server` profile.
+pub(crate) fn build_server_and_load() -> Result<(), String> {
     run::status(command("cargo").args(["build", "--profile", "server", "-p", "fairline-server"]))?;
     run::status(command("cargo").args([
         "build",
@@ -96,7 +91,17 @@ fn run_server_and_size() -> Result<(), String> {
         "fairline-server",
         "--example",
         "booking_load",
-    ]))?;
+    ]))
+}
+
+/// Runs the server and size benchmarks, prints the table and, when all of them ran, writes
+/// BENCHMARKS.md.
+fn run_server_and_size() -> Result<(), String> {
+    setup::ensure_all()?;
+    setup::ensure_debian_packages(&BENCH_PACKAGES)?;
+
+    println!("\n== bench: building (server, booking load, widget, counter)");
+    build_server_and_load()?;
     let widget_dist = repo_root().join(BENCH_TARGET).join("widget-dist");
     let counter_dist = repo_root().join(BENCH_TARGET).join("counter-dist");
     build_widget(&widget_dist)?;

@@ -48,16 +48,7 @@ const MANY_POLLERS: &str = "-c512";
 pub fn run() -> Result<(), String> {
     setup::ensure_debian_packages(&PACKAGES)?;
     println!("\n== bench scale: building (server, booking load)");
-    run::status(command("cargo").args(["build", "--profile", "server", "-p", "fairline-server"]))?;
-    run::status(command("cargo").args([
-        "build",
-        "--profile",
-        "server",
-        "-p",
-        "fairline-server",
-        "--example",
-        "booking_load",
-    ]))?;
+    crate::bench::build_server_and_load()?;
     let scratch = Scratch::create()?;
     // nginx's workers and PostgreSQL run as other users when this runs as root.
     open_to_servers(&scratch.path)?;

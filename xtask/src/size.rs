@@ -74,13 +74,14 @@ pub const EMBED_FILE: &str = "embed.js";
 const EMBED_FILES: [&str; 2] = [EMBED_FILE, "embed-frame.js"];
 
 /// What a partner's page fetches to show the widget through `<fairline-booking>`: `embed.js`,
-/// then the same glue, wasm and stylesheet as the page (not `index.html` or Trunk's initializer).
-pub fn embed_load_size(dist: &Path) -> Result<FirstLoad, String> {
-    let page = first_load_size(dist)?;
+/// then the same glue, wasm and stylesheet as the `page` (not `index.html` or Trunk's
+/// initializer).
+pub fn embed_load_size(dist: &Path, page: &FirstLoad) -> Result<FirstLoad, String> {
     let mut files: Vec<_> = page
         .files
-        .into_iter()
+        .iter()
         .filter(|(name, _, _)| name != "index.html" && !name.ends_with("-loader.js"))
+        .cloned()
         .collect();
     let embed = dist.join(EMBED_FILE);
     let raw = fs::metadata(&embed)
@@ -158,7 +159,7 @@ pub fn check_budget(dist: &Path) -> Result<String, String> {
         .map_err(|e| format!("cannot read {BUDGET_FILE}: {e}"))?;
     let budget = parse_budget(&text)?;
     let load = first_load_size(dist)?;
-    let embedded = embed_load_size(dist)?;
+    let embedded = embed_load_size(dist, &load)?;
     println!(
         "through embed.js (a partner's page): {} bytes in brotli",
         embedded.brotli_bytes()
