@@ -50,15 +50,41 @@ pub fn estimate_sentence(
                 None => range,
             };
         }
+        Estimate::Stalled { since, updated_at } => {
+            let now = server_now_ms.unwrap_or_else(|| unix_ms(*updated_at));
+            let still_s = (now.saturating_sub(unix_ms(*since)) / 1000).max(0);
+            return if still_s < 120 {
+                let seconds = still_s.to_string();
+                Msg::WaitStalledSeconds.fill(locale, &[("seconds", &seconds)])
+            } else {
+                let minutes = (still_s / 60).to_string();
+                Msg::WaitStalledMinutes.fill(locale, &[("minutes", &minutes)])
+            };
+        }
         Estimate::Unknown { why } => match why {
             UnknownReason::RankNotDrawn => Msg::WaitUnknownNotDrawn,
             UnknownReason::TooLittleHistory => Msg::WaitUnknownHistory,
-            UnknownReason::RateZero => Msg::WaitUnknownZero,
+            UnknownReason::Remeasuring => Msg::WaitRemeasuring,
+            UnknownReason::NoRecentUpdate => Msg::WaitNoUpdate,
         },
         Estimate::Paused => Msg::WaitPaused,
         Estimate::YourTurn => Msg::WaitYourTurn,
     };
     msg.get(locale).to_owned()
+}
+
+/// The estimate as shown now, after `failed_polls` failed polls in a row, in words.
+fn shown_sentence(
+    estimate: Estimate,
+    server_now_ms: Option<i64>,
+    failed_polls: u32,
+    locale: Locale,
+) -> String {
+    let shown = match server_now_ms {
+        Some(now) => estimate.as_shown(now, failed_polls),
+        None => estimate,
+    };
+    estimate_sentence(&shown, server_now_ms, locale)
 }
 
 /// How long after the step appears its first poll goes (long enough for the first paint).
@@ -78,6 +104,8 @@ pub fn WaitStep() -> impl IntoView {
     let state: RwSignal<Option<QueueState>> = RwSignal::new(None);
     let current: RwSignal<Option<WaitSnapshot>> = RwSignal::new(None);
     let offline = RwSignal::new(!browser::online());
+    // Failed polls in a row: a range is withdrawn when they pile up (core's `as_shown`).
+    let failed_polls = RwSignal::new(0u32);
     let notice: RwSignal<Option<Msg>> = RwSignal::new(None);
     let i18n = use_i18n();
     let admitting = RwSignal::new(false);
@@ -121,6 +149,7 @@ pub fn WaitStep() -> impl IntoView {
                 Ok(reply) => {
                     let document = reply.value;
                     scheduler.record_success(received, document.poll, reply.retry_after);
+                    failed_polls.set(0);
                     notice.set(None);
                     offline.set(false);
                     if session.clock.with_untracked(|c| c.samples().is_empty()) {
@@ -191,6 +220,7 @@ pub fn WaitStep() -> impl IntoView {
                 }
                 Err(failure) => {
                     scheduler.record_failure(received, failure.retry_after());
+                    failed_polls.set(scheduler.consecutive_errors());
                     if !browser::online() {
                         offline.set(true);
                     } else {
@@ -275,7 +305,7 @@ pub fn WaitStep() -> impl IntoView {
             let ahead = position.people_ahead.unwrap_or(0);
             let estimate = seen
                 .estimate
-                .map(|e| estimate_sentence(&e, server_now_ms(), locale))
+                .map(|e| shown_sentence(e, server_now_ms(), failed_polls.get(), locale))
                 .unwrap_or_default();
             let progress = first_ahead().filter(|first| *first > 0).map(|first| {
                 let moved = first.saturating_sub(ahead);
@@ -348,7 +378,7 @@ pub fn WaitStep() -> impl IntoView {
             };
             let estimate = seen
                 .and_then(|s| s.estimate)
-                .map(|e| estimate_sentence(&e, server_now_ms(), locale))
+                .map(|e| shown_sentence(e, server_now_ms(), failed_polls.get(), locale))
                 .unwrap_or_default();
             let place = group_digits(place_from_rank(rank));
             Some(
@@ -465,6 +495,27 @@ mod tests {
                 Locale::Ko
             ),
             Msg::WaitUnknownHistory.get(Locale::Ko)
+        );
+        let stalled = Estimate::Stalled {
+            since: datetime!(2021-07-12 11:07:00 UTC),
+            updated_at,
+        };
+        assert_eq!(
+            estimate_sentence(&stalled, Some(unix_ms(updated_at) + 5_000), Locale::Ko),
+            "지금은 알 수 없습니다. 대기열이 3분째 움직이지 않고 있습니다. 대기 순번은 그대로 유지됩니다."
+        );
+        assert_eq!(
+            estimate_sentence(&stalled, Some(unix_ms(updated_at) - 150_000), Locale::En),
+            "not known right now: the queue has not moved for 30 s. Your place is kept."
+        );
+        // A range whose document is 40 s old after two failed polls is withdrawn.
+        assert_eq!(
+            shown_sentence(range, Some(unix_ms(updated_at) + 40_000), 2, Locale::En),
+            Msg::WaitNoUpdate.get(Locale::En)
+        );
+        assert_eq!(
+            shown_sentence(range, Some(unix_ms(updated_at) + 40_000), 1, Locale::En),
+            "about 9–13 min (updated 40 s ago)"
         );
     }
 }

@@ -313,10 +313,25 @@ messages! {
         "아직 알 수 없습니다. 대기열이 줄어드는 속도를 재는 데 1분쯤 걸립니다",
         "not known yet: we need a minute of progress to measure how fast the queue moves"
     ],
-    /// Nobody admitted recently.
-    WaitUnknownZero => [
-        "알 수 없습니다. 최근에 입장한 분이 없어 어떤 숫자를 드려도 짐작일 뿐입니다",
-        "not known: nobody has been let in recently, so any number would be a guess"
+    /// The queue has not moved for a number of seconds.
+    WaitStalledSeconds => [
+        "지금은 알 수 없습니다. 대기열이 {seconds}초째 움직이지 않고 있습니다. 대기 순번은 그대로 유지됩니다.",
+        "not known right now: the queue has not moved for {seconds} s. Your place is kept."
+    ],
+    /// The queue has not moved for a number of minutes.
+    WaitStalledMinutes => [
+        "지금은 알 수 없습니다. 대기열이 {minutes}분째 움직이지 않고 있습니다. 대기 순번은 그대로 유지됩니다.",
+        "not known right now: the queue has not moved for {minutes} min. Your place is kept."
+    ],
+    /// The pace changed; measuring it again.
+    WaitRemeasuring => [
+        "지금은 알 수 없습니다. 대기열 속도가 바뀌어 다시 재고 있습니다.",
+        "not known right now: the queue's pace has changed and we are measuring it again."
+    ],
+    /// No update for a while (polls failing).
+    WaitNoUpdate => [
+        "지금은 알 수 없습니다. 새 정보를 받지 못해 다시 연결하고 있습니다. 대기 순번은 그대로 유지됩니다.",
+        "not known right now: no update has reached us for a while; we keep trying. Your place is kept."
     ],
     /// Admission paused.
     WaitPaused => [

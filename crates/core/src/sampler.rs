@@ -2,8 +2,10 @@
 //! document, the one implementation the server and the simulator both run.
 //!
 //! The sampler keeps one reading of `admitted_through` per [`SAMPLE_EVERY_MS`] over the last
-//! [`RATE_WINDOW_MS`] and publishes [`crate::estimate::measure_admission_rate`] over them once
-//! it has two readings. Readings from before the queue opened are not kept: admission cannot run
+//! [`RATE_WINDOW_MS`] and publishes [`crate::estimate::measure_admission_rate`] over those of the
+//! queue's current pace ([`crate::estimate::current_pace`]: the readings since the latest change
+//! of pace, so a stop or a restart shows in seconds, not after a whole window) once it has two
+//! readings. The published rate is worked out once per kept reading, not per document. Readings from before the queue opened are not kept: admission cannot run
 //! then, and zeros from before the opening would make the first minute's published rate far too
 //! low (the simulator measured first ranges holding 80 % instead of 98 % with them).
 //!
@@ -24,7 +26,7 @@
 
 use std::collections::VecDeque;
 
-use crate::estimate::{measure_admission_rate, Observation};
+use crate::estimate::{current_pace, measure_admission_rate, Observation};
 use crate::wire::AdmissionRate;
 
 /// The sampler keeps at most one reading per this many milliseconds.
@@ -36,6 +38,7 @@ pub const RATE_WINDOW_MS: i64 = 60_000;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RateSampler {
     recent: VecDeque<Observation>,
+    published: Option<AdmissionRate>,
 }
 
 impl RateSampler {
@@ -52,6 +55,7 @@ impl RateSampler {
     pub fn record(&mut self, opened: bool, now_ms: i64, admitted_through: u64) -> bool {
         if !opened {
             self.recent.clear();
+            self.published = None;
             return false;
         }
         let newest = self.recent.back().map(|o| o.server_time_ms);
@@ -69,18 +73,14 @@ impl RateSampler {
         {
             self.recent.pop_front();
         }
+        let samples = self.recent.make_contiguous();
+        self.published = measure_admission_rate(current_pace(samples));
         true
     }
 
-    /// The rate to publish, once there are two readings.
+    /// The rate to publish, once there are two readings: over the current pace.
     pub fn published(&self) -> Option<AdmissionRate> {
-        let (front, back) = self.recent.as_slices();
-        if back.is_empty() {
-            measure_admission_rate(front)
-        } else {
-            let samples: Vec<Observation> = self.recent.iter().copied().collect();
-            measure_admission_rate(&samples)
-        }
+        self.published
     }
 
     /// The readings kept, oldest first.
