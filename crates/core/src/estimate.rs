@@ -534,9 +534,9 @@ pub fn estimate_wait(
 }
 
 fn duration_from_secs(seconds: f64) -> Duration {
-    // Bounded by about 10^20 s (u64 ahead over a rate of at least 10^-6 per second); saturate
-    // rather than panic on anything larger.
-    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
+    // Whole minutes. Bounded by about 10^20 s (u64 ahead over a rate of at least 10^-6 per
+    // second); `as` saturates rather than panics on anything larger (and reads NaN as 0).
+    Duration::from_secs(seconds as u64)
 }
 
 #[cfg(test)]

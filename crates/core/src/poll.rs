@@ -181,7 +181,9 @@ pub fn distance_target(
         target_s = target_s
             .min((expected_s * EXPECTED_WAIT_FRACTION).max(NEAR_FRONT_TARGET.as_secs_f64()));
     }
-    Duration::from_secs_f64(target_s)
+    // Whole milliseconds (the target lies between the near-front and the far target): the
+    // float-to-`Duration` conversion and its panic messages weigh about a kilobyte in the widget.
+    Duration::from_millis((target_s * 1000.0) as u64)
 }
 
 /// The upper end of the error backoff after `consecutive_errors` errors (zero for none):
