@@ -28,6 +28,7 @@
 //!   shed probability); client events carry exact milliseconds.
 
 pub mod engine;
+pub mod honesty;
 pub mod metrics;
 pub mod plot;
 pub mod scenario;

@@ -1,0 +1,258 @@
+//! Time-weighted honesty: for every second a sampled citizen saw a wait range, did their
+//! admission fall inside it? The first-range figure judges one range per citizen; this one judges
+//! what citizens saw, all the time they saw it, including every range shown after the first.
+//!
+//! # What is judged
+//!
+//! A sampled Fairline client keeps a real [`ObservationLog`] (the widget's, not the engine's
+//! thinned one) and works out what the widget shows at every poll: core's `estimate_wait`, then
+//! [`Estimate::as_shown`] with its failed polls in a row. Each stretch of time one range was on
+//! screen is a segment `[from, to)` with the range's absolute ends `[low, high]`. When the
+//! client's rank is admitted at `A`, every second of every segment is one of:
+//!
+//! - **held**: `low ≤ A ≤ high`;
+//! - **made false later**: `A` fell outside, and an outage began or ended or the server count
+//!   changed after that second and no later than the moment the range failed (`A` itself when
+//!   `A < low`, the upper end when `A > high`). The range was the truth as it stood; an event no
+//!   estimate can foresee made it false. The widget's part is to withdraw it within two polls,
+//!   and the seconds after the event still count;
+//! - **false**: the rest.
+//!
+//! [`HonestyTotals::share`] is held / (held + false); [`HonestyTotals::share_all`] counts the
+//! seconds made false later as false too. Citizens who gave up or let their admission lapse are
+//! never admitted and are not judged (as for the first range).
+//!
+//! # Usage
+//!
+//! ```
+//! use fairline_sim::honesty::HonestyTracker;
+//!
+//! let mut tracker = HonestyTracker::new(4, 8, vec![50_000]);
+//! assert!(tracker.tracks(4) && !tracker.tracks(5));
+//! tracker.show(4, 0, Some((30_000, 40_000))); // a range shown from 0 s…
+//! tracker.show(4, 10_000, None); // …withdrawn at 10 s
+//! tracker.admitted(4, 35_000);
+//! assert_eq!(tracker.totals().held_ms, 10_000);
+//! ```
+
+use fairline_core::estimate::ObservationLog;
+
+/// One stretch of time a range was on screen: `[from_ms, to_ms)` showing `[low_ms, high_ms]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    from_ms: u32,
+    to_ms: u32,
+    low_ms: u32,
+    high_ms: u32,
+}
+
+/// A sampled client's screen and the widget's own log.
+#[derive(Debug, Default)]
+struct Tracked {
+    /// The range on screen since `.0`, with its ends.
+    open: Option<(u32, u32, u32)>,
+    segments: Vec<Segment>,
+    log: ObservationLog,
+    judged: bool,
+}
+
+/// Seconds of displayed ranges, by verdict (milliseconds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HonestyTotals {
+    /// The admission fell inside the range on screen.
+    pub held_ms: u64,
+    /// It did not, and nothing unforeseeable came between.
+    pub false_ms: u64,
+    /// It did not, because of an outage or a server change after the second it was seen.
+    pub made_false_later_ms: u64,
+    /// Sampled clients judged (admitted after seeing at least one range).
+    pub clients: u64,
+}
+
+impl HonestyTotals {
+    /// Held / (held + false): the seconds made false later by an unforeseeable event left out.
+    pub fn share(&self) -> Option<f64> {
+        let judged = self.held_ms + self.false_ms;
+        (judged > 0).then(|| self.held_ms as f64 / judged as f64)
+    }
+
+    /// Held / every second a range was seen.
+    pub fn share_all(&self) -> Option<f64> {
+        let judged = self.held_ms + self.false_ms + self.made_false_later_ms;
+        (judged > 0).then(|| self.held_ms as f64 / judged as f64)
+    }
+}
+
+/// The time-weighted honesty of the ranges a sample of clients saw.
+#[derive(Debug)]
+pub struct HonestyTracker {
+    sample_every: u32,
+    tracked: Vec<Option<Box<Tracked>>>,
+    /// Simulated milliseconds of outage starts and ends and server-count changes, ascending.
+    disruptions_ms: Vec<u32>,
+    totals: HonestyTotals,
+}
+
+impl HonestyTracker {
+    /// Tracks every `sample_every`-th client of `clients` (ids divisible by it), judging against
+    /// the `disruptions_ms` (simulated milliseconds, any order).
+    pub fn new(sample_every: u32, clients: u32, mut disruptions_ms: Vec<u32>) -> Self {
+        let sample_every = sample_every.max(1);
+        disruptions_ms.sort_unstable();
+        Self {
+            sample_every,
+            tracked: (0..clients.div_ceil(sample_every)).map(|_| None).collect(),
+            disruptions_ms,
+            totals: HonestyTotals::default(),
+        }
+    }
+
+    /// Whether client `id` is in the sample.
+    pub fn tracks(&self, id: u32) -> bool {
+        id.is_multiple_of(self.sample_every)
+            && ((id / self.sample_every) as usize) < self.tracked.len()
+    }
+
+    fn entry(&mut self, id: u32) -> Option<&mut Tracked> {
+        if !self.tracks(id) {
+            return None;
+        }
+        let slot = &mut self.tracked[(id / self.sample_every) as usize];
+        Some(slot.get_or_insert_with(Box::default))
+    }
+
+    /// The widget's own observation log of a sampled client.
+    pub fn log_mut(&mut self, id: u32) -> Option<&mut ObservationLog> {
+        self.entry(id).map(|t| &mut t.log)
+    }
+
+    /// From `now_ms` on, client `id` sees `range` (absolute simulated `[low, high]`), or none.
+    pub fn show(&mut self, id: u32, now_ms: u32, range: Option<(u32, u32)>) {
+        let Some(tracked) = self.entry(id) else {
+            return;
+        };
+        if tracked.judged {
+            return;
+        }
+        if let Some((since, low, high)) = tracked.open {
+            if range == Some((low, high)) {
+                return;
+            }
+            if now_ms > since {
+                tracked.segments.push(Segment {
+                    from_ms: since,
+                    to_ms: now_ms,
+                    low_ms: low,
+                    high_ms: high,
+                });
+            }
+        }
+        tracked.open = range.map(|(low, high)| (now_ms, low, high));
+    }
+
+    /// Client `id`'s rank was admitted at `at_ms`: judges every second it saw a range.
+    pub fn admitted(&mut self, id: u32, at_ms: u32) {
+        self.show(id, at_ms, None);
+        if !self.tracks(id) {
+            return;
+        }
+        let Some(tracked) = self.tracked[(id / self.sample_every) as usize].take() else {
+            return;
+        };
+        if tracked.judged || tracked.segments.is_empty() {
+            return;
+        }
+        for segment in &tracked.segments {
+            let length = u64::from(segment.to_ms - segment.from_ms);
+            if (segment.low_ms..=segment.high_ms).contains(&at_ms) {
+                self.totals.held_ms += length;
+                continue;
+            }
+            let failed_at = if at_ms < segment.low_ms {
+                at_ms
+            } else {
+                segment.high_ms
+            };
+            // Seconds before the last disruption no later than the failure were made false by it.
+            let last = self
+                .disruptions_ms
+                .partition_point(|&d| d <= failed_at)
+                .checked_sub(1)
+                .map(|i| self.disruptions_ms[i]);
+            let excused_to = last
+                .unwrap_or(0)
+                .clamp(segment.from_ms, segment.to_ms);
+            let excused = u64::from(excused_to - segment.from_ms);
+            self.totals.made_false_later_ms += excused;
+            self.totals.false_ms += length - excused;
+        }
+        self.totals.clients += 1;
+        // Keep a marker so a late show() does not start judging again.
+        self.tracked[(id / self.sample_every) as usize] = Some(Box::new(Tracked {
+            judged: true,
+            ..Tracked::default()
+        }));
+    }
+
+    /// What has been judged so far.
+    pub fn totals(&self) -> HonestyTotals {
+        self.totals
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judges_every_second_by_its_range() {
+        let mut tracker = HonestyTracker::new(1, 10, vec![]);
+        tracker.show(3, 0, Some((100_000, 200_000)));
+        tracker.show(3, 60_000, Some((100_000, 200_000))); // unchanged: one segment
+        tracker.show(3, 90_000, Some((150_000, 250_000)));
+        tracker.show(3, 120_000, None);
+        tracker.show(3, 130_000, Some((160_000, 170_000)));
+        tracker.admitted(3, 180_000);
+        let totals = tracker.totals();
+        assert_eq!(totals.held_ms, 90_000 + 30_000);
+        assert_eq!(totals.false_ms, 50_000, "the last range ended at 170 s");
+        assert_eq!(totals.clients, 1);
+        assert!((totals.share().unwrap() - 120.0 / 170.0).abs() < 1e-12);
+        // Nothing more is judged for that client.
+        tracker.show(3, 200_000, Some((0, 1)));
+        tracker.admitted(3, 300_000);
+        assert_eq!(tracker.totals(), totals);
+    }
+
+    #[test]
+    fn seconds_before_an_unforeseeable_event_are_set_apart() {
+        // An outage at 100 s: a range shown from 0 s expected admission by 150 s; it came at
+        // 400 s. Seconds 0–100 were the truth as it stood; 100–130 still showed it afterwards.
+        let mut tracker = HonestyTracker::new(1, 10, vec![100_000, 200_000]);
+        tracker.show(0, 0, Some((120_000, 150_000)));
+        tracker.show(0, 130_000, None);
+        tracker.admitted(0, 400_000);
+        let totals = tracker.totals();
+        assert_eq!(totals.made_false_later_ms, 100_000);
+        assert_eq!(totals.false_ms, 30_000);
+        assert_eq!(totals.share(), Some(0.0));
+        // A range whose upper end had passed before the event is not excused by it.
+        let mut late = HonestyTracker::new(1, 10, vec![100_000]);
+        late.show(0, 0, Some((20_000, 50_000)));
+        late.admitted(0, 150_000);
+        assert_eq!(late.totals().false_ms, 150_000);
+        assert_eq!(late.totals().made_false_later_ms, 0);
+    }
+
+    #[test]
+    fn only_the_sample_is_tracked_and_unadmitted_clients_are_not_judged() {
+        let mut tracker = HonestyTracker::new(4, 10, vec![]);
+        assert!(tracker.tracks(0) && tracker.tracks(8) && !tracker.tracks(9));
+        assert!(!tracker.tracks(12), "beyond the population");
+        tracker.show(9, 0, Some((0, 10)));
+        tracker.admitted(9, 5);
+        tracker.show(8, 0, Some((0, 10)));
+        assert_eq!(tracker.totals(), HonestyTotals::default());
+        assert!(tracker.log_mut(8).is_some() && tracker.log_mut(9).is_none());
+    }
+}
