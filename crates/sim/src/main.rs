@@ -1,9 +1,12 @@
-//! `fairline-sim`: runs an opening-rush scenario for naive and/or Fairline clients, prints the
-//! comparison table and the wall time, and writes per-second CSV, a summary CSV and an SVG plot.
+//! `fairline-sim`: runs an opening-rush scenario for naive and/or Fairline clients (each
+//! population on its own thread, at the same time), prints the comparison table and the wall
+//! times, and writes per-second CSV, a summary CSV and an SVG plot.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use fairline_sim::metrics::{per_second_csv, summary_csv, table, Measures};
 use fairline_sim::plot::origin_load_svg;
@@ -74,50 +77,118 @@ fn parse_args() -> Result<Options, String> {
     Ok(options)
 }
 
-/// A progress bar on stderr, redrawn at most every 200 ms.
-struct ProgressBar {
-    label: String,
+/// One progress line on stderr for the runs going on at once, redrawn every 200 ms.
+struct Progress {
+    labels: Vec<&'static str>,
+    /// Per run: the simulated second reached, and the total.
+    seconds: Vec<(AtomicU32, AtomicU32)>,
     started: Instant,
-    last_drawn: Option<Instant>,
     quiet: bool,
 }
 
-impl ProgressBar {
-    fn update(&mut self, second: u32, total: u32) {
+impl Progress {
+    fn new(populations: &[Population], quiet: bool) -> Self {
+        Self {
+            labels: populations.iter().map(|p| p.name()).collect(),
+            seconds: populations
+                .iter()
+                .map(|_| (AtomicU32::new(0), AtomicU32::new(1)))
+                .collect(),
+            started: Instant::now(),
+            quiet,
+        }
+    }
+
+    fn update(&self, run: usize, second: u32, total: u32) {
+        let (reached, of) = &self.seconds[run];
+        reached.store(second + 1, Ordering::Relaxed);
+        of.store(total.max(1), Ordering::Relaxed);
+    }
+
+    fn draw(&self) {
         if self.quiet {
             return;
         }
-        let now = Instant::now();
-        if self
-            .last_drawn
-            .is_some_and(|at| now.duration_since(at).as_millis() < 200)
-        {
-            return;
+        let mut line = String::from("\r");
+        for (label, (reached, of)) in self.labels.iter().zip(&self.seconds) {
+            let share =
+                f64::from(reached.load(Ordering::Relaxed)) / f64::from(of.load(Ordering::Relaxed));
+            let filled = ((share * 20.0) as usize).min(20);
+            let _ = write!(
+                line,
+                "{label} [{}{}] {:5.1} %  ",
+                "#".repeat(filled),
+                " ".repeat(20 - filled),
+                share * 100.0
+            );
         }
-        self.last_drawn = Some(now);
-        let share = f64::from(second + 1) / f64::from(total.max(1));
-        let filled = (share * 30.0) as usize;
-        eprint!(
-            "\r{:>9} [{}{}] {:5.1} % of simulated time, {:.0} s wall ",
-            self.label,
-            "#".repeat(filled),
-            " ".repeat(30 - filled.min(30)),
-            share * 100.0,
+        let _ = write!(
+            line,
+            "of simulated time, {:.0} s wall ",
             self.started.elapsed().as_secs_f64()
         );
+        eprint!("{line}");
         let _ = std::io::stderr().flush();
     }
 
-    fn finish(&self) {
+    fn finish(&self, run: usize, seconds: f64) {
         if !self.quiet {
             eprintln!(
-                "\r{:>9} done in {:.1} s{}",
-                self.label,
-                self.started.elapsed().as_secs_f64(),
-                " ".repeat(50)
+                "\r{:>9} done in {seconds:.1} s{}",
+                self.labels[run],
+                " ".repeat(90)
             );
         }
     }
+}
+
+/// Runs every population at once, one thread each (they share nothing but the scenario), and
+/// returns each run's measures with its wall time.
+fn run_populations(
+    scenario: &Scenario,
+    populations: &[Population],
+    quiet: bool,
+) -> Result<Vec<(Measures, f64)>, String> {
+    let progress = Progress::new(populations, quiet);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = populations
+            .iter()
+            .enumerate()
+            .map(|(run, &population)| {
+                let progress = &progress;
+                scope.spawn(move || {
+                    let started = Instant::now();
+                    let measures = simulate(scenario, population, |second, total| {
+                        progress.update(run, second, total)
+                    });
+                    (measures, started.elapsed().as_secs_f64())
+                })
+            })
+            .collect();
+        let mut reported = vec![false; handles.len()];
+        while reported.iter().any(|done| !done) {
+            std::thread::sleep(Duration::from_millis(200));
+            for (run, handle) in handles.iter().enumerate() {
+                if handle.is_finished() && !reported[run] {
+                    reported[run] = true;
+                    let seconds = progress.started.elapsed().as_secs_f64();
+                    progress.finish(run, seconds);
+                }
+            }
+            if reported.iter().any(|done| !done) {
+                progress.draw();
+            }
+        }
+        handles
+            .into_iter()
+            .zip(populations)
+            .map(|(handle, population)| {
+                handle
+                    .join()
+                    .map_err(|_| format!("the {} run failed", population.name()))
+            })
+            .collect()
+    })
 }
 
 fn write_file(path: &PathBuf, text: &str) -> Result<(), String> {
@@ -143,20 +214,7 @@ fn run() -> Result<(), String> {
         scenario.name, scenario.citizens, scenario.seed
     );
     let wall = Instant::now();
-    let mut results: Vec<(Measures, f64)> = Vec::new();
-    for &population in &options.populations {
-        let mut bar = ProgressBar {
-            label: population.name().to_string(),
-            started: Instant::now(),
-            last_drawn: None,
-            quiet: options.quiet,
-        };
-        let measures = simulate(&scenario, population, |second, total| {
-            bar.update(second, total)
-        });
-        bar.finish();
-        results.push((measures, bar.started.elapsed().as_secs_f64()));
-    }
+    let results = run_populations(&scenario, &options.populations, options.quiet)?;
     let runs: Vec<&Measures> = results.iter().map(|(m, _)| m).collect();
     println!("\n{}", table(&runs));
     for (measures, seconds) in &results {
