@@ -378,6 +378,8 @@ struct Pace {
     changed: bool,
     /// When nothing was counted: the earliest reading at the current `admitted_through`.
     still_since_ms: i64,
+    /// The widget's own count test found a stop (a change to no admissions at all).
+    stop_found: bool,
 }
 
 impl Pace {
@@ -404,6 +406,7 @@ impl Pace {
             from_ms,
             changed: i64::from(rate.window_s) * 1000 + 1000 < crate::sampler::RATE_WINDOW_MS,
             still_since_ms: from_ms,
+            stop_found: false,
         })
     }
 
@@ -437,6 +440,7 @@ impl Pace {
             from_ms: first.server_time_ms,
             changed,
             still_since_ms,
+            stop_found: changed && total.count == 0.0,
         })
     }
 
@@ -494,13 +498,18 @@ pub fn estimate_wait(
             why: UnknownReason::TooLittleHistory,
         };
     }
+    let min_span_s = LOCAL_MIN_SPAN.as_secs_f64();
     if let Some(stalled) = paces.iter().find(|p| p.per_second <= ZERO_RATE) {
-        return Estimate::Stalled {
-            since: from_unix_ms(stalled.still_since_ms).unwrap_or(state.server_time),
-            updated_at: state.server_time,
-        };
+        // A stop the count test found, or nothing counted for long enough to mean something
+        // (two seconds without an admission at the start say nothing).
+        if stalled.stop_found || stalled.seconds >= min_span_s {
+            return Estimate::Stalled {
+                since: from_unix_ms(stalled.still_since_ms).unwrap_or(state.server_time),
+                updated_at: state.server_time,
+            };
+        }
     }
-    if paces.iter().any(|p| p.counted < MIN_COUNTED) {
+    if paces.iter().any(|p| p.counted < MIN_COUNTED || p.per_second <= ZERO_RATE) {
         let changed = paces.iter().any(|p| p.changed);
         return Estimate::Unknown {
             why: if changed {
@@ -677,6 +686,15 @@ mod tests {
                 updated_at: datetime!(2021-07-12 11:10:00 UTC)
             },
             "a published rate of zero over 60 s: not moved for at least a minute"
+        );
+        let mut just_started = state(Some((0.0, 0.0)), false);
+        just_started.admission_rate.as_mut().unwrap().window_s = 2;
+        assert!(
+            matches!(
+                estimate_wait(&at, &just_started, &[]),
+                Estimate::Unknown { .. }
+            ),
+            "two seconds without an admission say nothing yet"
         );
         assert_eq!(
             estimate_wait(
