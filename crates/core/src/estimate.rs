@@ -509,7 +509,10 @@ pub fn estimate_wait(
             };
         }
     }
-    if paces.iter().any(|p| p.counted < MIN_COUNTED || p.per_second <= ZERO_RATE) {
+    if paces
+        .iter()
+        .any(|p| p.counted < MIN_COUNTED || p.per_second <= ZERO_RATE)
+    {
         let changed = paces.iter().any(|p| p.changed);
         return Estimate::Unknown {
             why: if changed {
