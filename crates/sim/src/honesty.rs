@@ -35,7 +35,8 @@
 //! assert_eq!(tracker.totals().held_ms, 10_000);
 //! ```
 
-use fairline_core::estimate::ObservationLog;
+use fairline_core::estimate::{Estimate, ObservationLog};
+use fairline_core::wire::unix_ms;
 
 /// One stretch of time a range was on screen: `[from_ms, to_ms)` showing `[low_ms, high_ms]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,8 @@ struct Tracked {
     open: Option<(u32, u32, u32)>,
     segments: Vec<Segment>,
     log: ObservationLog,
+    /// The estimate of the last successful poll, for [`HonestyTracker::poll_failed`].
+    last: Option<Estimate>,
     judged: bool,
 }
 
@@ -90,6 +93,8 @@ pub struct HonestyTracker {
     tracked: Vec<Option<Box<Tracked>>>,
     /// Simulated milliseconds of outage starts and ends and server-count changes, ascending.
     disruptions_ms: Vec<u32>,
+    /// Simulated milliseconds minus server Unix milliseconds.
+    sim_minus_server_ms: i64,
     totals: HonestyTotals,
 }
 
@@ -103,8 +108,55 @@ impl HonestyTracker {
             sample_every,
             tracked: (0..clients.div_ceil(sample_every)).map(|_| None).collect(),
             disruptions_ms,
+            sim_minus_server_ms: 0,
             totals: HonestyTotals::default(),
         }
+    }
+
+    /// Server times (Unix ms) are `sim_minus_server_ms` behind simulated milliseconds.
+    pub fn with_server_offset(mut self, sim_minus_server_ms: i64) -> Self {
+        self.sim_minus_server_ms = sim_minus_server_ms;
+        self
+    }
+
+    /// The absolute simulated `[low, high]` of what `estimate` shows, if it is a range.
+    fn range_of(&self, estimate: Estimate) -> Option<(u32, u32)> {
+        let Estimate::Range {
+            low,
+            high,
+            updated_at,
+        } = estimate
+        else {
+            return None;
+        };
+        let updated = unix_ms(updated_at) + self.sim_minus_server_ms;
+        let at = |offset: core::time::Duration| {
+            let ms = updated.saturating_add(i64::try_from(offset.as_millis()).unwrap_or(i64::MAX));
+            ms.clamp(0, i64::from(u32::MAX)) as u32
+        };
+        Some((at(low), at(high)))
+    }
+
+    /// A successful poll at `now_ms`: the widget now shows `estimate` (core's `estimate_wait`
+    /// over this client's [`Self::log_mut`]).
+    pub fn polled(&mut self, id: u32, now_ms: u32, estimate: Estimate) {
+        let range = self.range_of(estimate);
+        if let Some(tracked) = self.entry(id) {
+            tracked.last = Some(estimate);
+        }
+        self.show(id, now_ms, range);
+    }
+
+    /// A failed poll at `now_ms`, the `failed_polls`-th in a row: the last estimate as the
+    /// widget shows it now ([`Estimate::as_shown`]: withdrawn once old and failing).
+    pub fn poll_failed(&mut self, id: u32, now_ms: u32, failed_polls: u32) {
+        let Some(last) = self.entry(id).and_then(|t| t.last) else {
+            return;
+        };
+        let server_now_ms = i64::from(now_ms) - self.sim_minus_server_ms;
+        let shown = last.as_shown(server_now_ms, failed_polls);
+        let range = self.range_of(shown);
+        self.show(id, now_ms, range);
     }
 
     /// Whether client `id` is in the sample.
@@ -254,5 +306,24 @@ mod tests {
         tracker.show(8, 0, Some((0, 10)));
         assert_eq!(tracker.totals(), HonestyTotals::default());
         assert!(tracker.log_mut(8).is_some() && tracker.log_mut(9).is_none());
+    }
+
+    #[test]
+    fn follows_what_the_widget_shows_through_failed_polls() {
+        use core::time::Duration;
+        use fairline_core::wire::from_unix_ms;
+        // Server time 1,000,000 ms is simulated time 0.
+        let mut tracker = HonestyTracker::new(1, 1, vec![]).with_server_offset(-1_000_000);
+        let range = Estimate::Range {
+            low: Duration::from_secs(60),
+            high: Duration::from_secs(120),
+            updated_at: from_unix_ms(1_000_000).unwrap(),
+        };
+        tracker.polled(0, 0, range);
+        tracker.poll_failed(0, 10_000, 1); // one failure: still shown
+        tracker.poll_failed(0, 40_000, 2); // two, and 40 s old: withdrawn
+        tracker.admitted(0, 90_000);
+        assert_eq!(tracker.totals().held_ms, 40_000);
+        assert_eq!(tracker.totals().false_ms, 0);
     }
 }
