@@ -10,10 +10,18 @@
 //!   client's record: 128 bytes, two cache lines, 88 bytes of them the client's `PollScheduler`
 //!   (plus 4 bytes in a side array for when its first range was shown). Events of a bucket run
 //!   in the order they were scheduled.
-//! - **Origin.** `servers × capacity_per_server_rps` requests per second. When more arrive, each
-//!   request succeeds with probability `capacity / demand` (the rest get 503 + Retry-After);
-//!   demand for a second is the naive reload load of that second plus the discrete requests of the
-//!   second before. During an outage every request gets 503 with the outage's Retry-After.
+//! - **Origin.** Every origin request has a kind (`scenario::RequestKind`): a join, a state
+//!   request (the cache's refresh of the queue state, and every naive page load and reload, which
+//!   show the queue state and cannot be cached), an admit, or a booking (the booking POST; a
+//!   booking's other requests, the slot look-up and the confirmation, are state requests). One
+//!   server answers `c_k` requests of kind `k` per second (`origin.capacity_per_server_rps` for
+//!   every kind, unless `[origin.capacities]` or a `--capacities` file sets that kind, e.g. to
+//!   what `cargo xtask bench` measured). A second's demand in server-seconds is
+//!   `Σ count_k / c_k`; when it exceeds `servers`, each request succeeds with probability
+//!   `servers / demand` (the rest get 503 + Retry-After), so equal capacities are the plain
+//!   `servers × capacity` model. Demand for a second is the naive reload load of that second plus
+//!   the discrete requests of the second before. During an outage every request gets 503 with
+//!   the outage's Retry-After.
 //! - **Cache.** The queue-state document is refreshed from the origin at most once per TTL (and a
 //!   failed refresh is retried at most once per second); every other poll is a cache hit that
 //!   never touches the origin. A failed refresh's 503 + Retry-After reaches that second's pollers.
@@ -51,7 +59,7 @@ use fairline_core::wire::{from_unix_ms, to_hex, unix_ms, PollHints, QueueState};
 use time::OffsetDateTime;
 
 use crate::metrics::{Invariants, Measures, SecondRow};
-use crate::scenario::{Population, Scenario};
+use crate::scenario::{Population, RequestKind, Scenario};
 
 /// No rank, place or document yet.
 const NONE: u32 = u32::MAX;
@@ -193,7 +201,13 @@ pub struct Engine<'a> {
     // Origin.
     success_probability: f64,
     retry_after_s: u32,
-    discrete_origin: Vec<u32>,
+    /// Seconds of server work per request of each kind ([`RequestKind::index`]), counted in
+    /// requests at the scenario's default capacity: `capacity_per_server_rps / c_k`, so `1.0`
+    /// for a kind without its own capacity.
+    weights: [f64; 4],
+    /// Discrete origin requests of this second and of the second before, by kind.
+    origin_now: [u32; 4],
+    origin_before: [u32; 4],
     // Queue and draw.
     seed: [u8; 32],
     seed_commitment_hex: String,
@@ -341,7 +355,11 @@ impl<'a> Engine<'a> {
             second: 0,
             success_probability: 1.0,
             retry_after_s: scenario.origin.shed_retry_after_s,
-            discrete_origin: vec![0; total_s as usize],
+            weights: RequestKind::ALL.map(|kind| {
+                scenario.origin.capacity_per_server_rps / scenario.capacity_per_server(kind)
+            }),
+            origin_now: [0; 4],
+            origin_before: [0; 4],
             seed,
             seed_commitment_hex,
             seed_hex: to_hex(&seed),
@@ -461,12 +479,10 @@ impl<'a> Engine<'a> {
         // Naive clients leaving as their patience runs out.
         self.reloaders += self.reloaders_leaving[s];
         let naive_load = self.reloaders.max(0) as f64 / self.naive_mean_gap_s;
-        let previous_discrete = if s > 0 {
-            f64::from(self.discrete_origin[s - 1])
-        } else {
-            0.0
-        };
-        let demand = naive_load + previous_discrete;
+        // Demand in default-capacity requests (server-seconds × capacity_per_server_rps): this
+        // second's naive reloads (state requests) and the discrete requests of the second before.
+        let naive_work = naive_load * self.weights[RequestKind::State.index()];
+        let demand = naive_work + self.work(&self.origin_before);
         self.success_probability = match outage {
             Some(_) => 0.0,
             None if demand > capacity => capacity / demand,
@@ -491,13 +507,15 @@ impl<'a> Engine<'a> {
                 self.handle_event(id);
             }
         }
-        let discrete = f64::from(self.discrete_origin[s]);
-        let origin = naive_load + discrete;
-        let served = if outage.is_some() {
-            0.0
-        } else {
-            origin.min(capacity)
+        let discrete: u32 = self.origin_now.iter().sum();
+        let origin = naive_load + f64::from(discrete);
+        let work = naive_work + self.work(&self.origin_now);
+        let served = match outage {
+            Some(_) => 0.0,
+            None if work > capacity => origin * (capacity / work),
+            None => origin,
         };
+        self.origin_before = std::mem::take(&mut self.origin_now);
         self.rows.push(SecondRow {
             second: relative,
             servers,
@@ -658,9 +676,37 @@ impl<'a> Engine<'a> {
         self.scenario.opening_unix_ms + i64::from(sim_ms) - i64::from(self.opening_s) * 1000
     }
 
-    fn origin_request(&mut self, count: u32) -> bool {
-        self.discrete_origin[self.second as usize] += count;
+    /// Server work of `counts` requests (by kind), in default-capacity requests.
+    fn work(&self, counts: &[u32; 4]) -> f64 {
+        counts
+            .iter()
+            .zip(self.weights)
+            .map(|(&count, weight)| f64::from(count) * weight)
+            .sum()
+    }
+
+    /// One request of `kind` reaches the origin: true when it succeeds.
+    fn origin_request(&mut self, kind: RequestKind) -> bool {
+        self.origin_now[kind.index()] += 1;
+        self.origin_succeeds()
+    }
+
+    fn origin_succeeds(&mut self) -> bool {
         self.success_probability >= 1.0 || self.rng.next_unit_f64() < self.success_probability
+    }
+
+    /// Counts a booking's origin requests: the booking POST, and the rest (slot look-up,
+    /// confirmation) as state requests.
+    fn count_booking_requests(&mut self) {
+        let requests = self.scenario.booking.origin_requests;
+        self.origin_now[RequestKind::Booking.index()] += requests.min(1);
+        self.origin_now[RequestKind::State.index()] += requests.saturating_sub(1);
+    }
+
+    /// A booking's requests reach the origin: true when the booking goes through.
+    fn booking_request(&mut self) -> bool {
+        self.count_booking_requests();
+        self.origin_succeeds()
     }
 
     fn join(&mut self, id: u32, now: u32) {
@@ -691,7 +737,7 @@ impl<'a> Engine<'a> {
             return Err(());
         }
         self.refresh_tried_s = Some(self.second);
-        if self.origin_request(1) {
+        if self.origin_request(RequestKind::State) {
             let now = self.now_floor_ms();
             let server_time_ms = self.server_time_ms(now);
             self.document.server_time =
@@ -830,7 +876,7 @@ impl<'a> Engine<'a> {
 
     fn fairline_join(&mut self, id: u32, now: u32) {
         self.fairline_sent(id as usize, now);
-        if !self.origin_request(1) {
+        if !self.origin_request(RequestKind::Join) {
             self.fairline_retry(id, now, stage::F_JOIN);
             return;
         }
@@ -920,7 +966,7 @@ impl<'a> Engine<'a> {
 
     fn fairline_admit(&mut self, id: u32, now: u32) {
         self.fairline_sent(id as usize, now);
-        if !self.origin_request(1) {
+        if !self.origin_request(RequestKind::Admit) {
             self.fairline_retry(id, now, stage::F_ADMIT);
             return;
         }
@@ -938,7 +984,7 @@ impl<'a> Engine<'a> {
 
     fn fairline_book(&mut self, id: u32, now: u32) {
         self.fairline_sent(id as usize, now);
-        if !self.origin_request(self.scenario.booking.origin_requests) {
+        if !self.booking_request() {
             self.fairline_retry(id, now, stage::F_BOOK);
             return;
         }
@@ -1024,7 +1070,7 @@ impl<'a> Engine<'a> {
 
     fn naive_arrive(&mut self, id: u32, now: u32) {
         self.start_queue_reloading(id);
-        if self.origin_request(1) {
+        if self.origin_request(RequestKind::State) {
             self.naive_joined(id, now);
         } else {
             self.clients[id as usize].stage = stage::N_JOIN;
@@ -1084,7 +1130,7 @@ impl<'a> Engine<'a> {
             }
             stage::N_NOTICE => self.naive_claim(id, now),
             stage::N_BOOK_RETRY => {
-                self.discrete_origin[self.second as usize] += self.scenario.booking.origin_requests;
+                self.count_booking_requests();
                 self.reloaders -= 1;
                 self.book(id);
             }
@@ -1095,7 +1141,7 @@ impl<'a> Engine<'a> {
     /// The page shows "your turn" and the admit request goes out.
     fn naive_claim(&mut self, id: u32, now: u32) {
         let c = id as usize;
-        if !self.origin_request(1) {
+        if !self.origin_request(RequestKind::Admit) {
             self.clients[c].stage = stage::N_NOTICE;
             self.push_hazard(id);
             return;
@@ -1114,7 +1160,7 @@ impl<'a> Engine<'a> {
     }
 
     fn naive_book(&mut self, id: u32) {
-        if self.origin_request(self.scenario.booking.origin_requests) {
+        if self.booking_request() {
             self.book(id);
         } else {
             self.clients[id as usize].stage = stage::N_BOOK_RETRY;
@@ -1148,6 +1194,8 @@ impl<'a> Engine<'a> {
             population: self.population.name().to_string(),
             seed: self.scenario.seed,
             citizens: u64::from(self.scenario.citizens),
+            capacity_per_server: RequestKind::ALL
+                .map(|kind| self.scenario.capacity_per_server(kind)),
             rows: self.rows,
             bookings: self.bookings,
             abandoned,

@@ -10,17 +10,18 @@ use std::time::{Duration, Instant};
 
 use fairline_sim::metrics::{per_second_csv, summary_csv, table, Measures};
 use fairline_sim::plot::origin_load_svg;
-use fairline_sim::scenario::{Population, Scenario};
+use fairline_sim::scenario::{CapacityOverrides, Population, RequestKind, Scenario};
 use fairline_sim::simulate;
 
 const USAGE: &str = "usage: fairline-sim --scenario FILE [--population both|naive|fairline|mixed] \
-[--seed N] [--citizens N] [--out DIR] [--svg FILE] [--quiet]";
+[--seed N] [--citizens N] [--capacities FILE] [--out DIR] [--svg FILE] [--quiet]";
 
 struct Options {
     scenario: PathBuf,
     populations: Vec<Population>,
     seed: Option<u64>,
     citizens: Option<u32>,
+    capacities: Option<PathBuf>,
     out: PathBuf,
     svg: Option<PathBuf>,
     quiet: bool,
@@ -33,6 +34,7 @@ fn parse_args() -> Result<Options, String> {
         populations: vec![Population::Naive, Population::Fairline],
         seed: None,
         citizens: None,
+        capacities: None,
         out: PathBuf::from("sim-out"),
         svg: None,
         quiet: false,
@@ -66,6 +68,7 @@ fn parse_args() -> Result<Options, String> {
                         .map_err(|e| format!("--citizens: {e}"))?,
                 )
             }
+            "--capacities" => options.capacities = Some(PathBuf::from(value("--capacities")?)),
             "--out" => options.out = PathBuf::from(value("--out")?),
             "--svg" => options.svg = Some(PathBuf::from(value("--svg")?)),
             "--quiet" => options.quiet = true,
@@ -191,6 +194,37 @@ fn run_populations(
     })
 }
 
+/// Which capacity each kind of origin request had, and where it came from: the capacities file,
+/// the scenario's `[origin.capacities]`, or its `capacity_per_server_rps`.
+fn describe_capacities(scenario: &Scenario, file: Option<&(PathBuf, CapacityOverrides)>) -> String {
+    let kinds: Vec<String> = RequestKind::ALL
+        .iter()
+        .map(|&kind| {
+            let source = if file.is_some_and(|(_, overrides)| overrides.get(kind).is_some()) {
+                "file"
+            } else if scenario.origin.capacities.get(kind).is_some() {
+                "scenario"
+            } else {
+                "default"
+            };
+            format!(
+                "{} {:.0} ({source})",
+                kind.capacity_key(),
+                scenario.capacity_per_server(kind)
+            )
+        })
+        .collect();
+    let file = match file {
+        Some((path, _)) => format!(", file {}", path.display()),
+        None => String::new(),
+    };
+    format!(
+        "origin capacity per server, requests/s (default {:.0}{file}): {}",
+        scenario.origin.capacity_per_server_rps,
+        kinds.join(", ")
+    )
+}
+
 fn write_file(path: &PathBuf, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -209,10 +243,24 @@ fn run() -> Result<(), String> {
     if let Some(citizens) = options.citizens {
         scenario.citizens = citizens;
     }
+    let file = match &options.capacities {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let overrides = CapacityOverrides::from_toml_str(&text)
+                .map_err(|e| format!("capacities file {}: {e}", path.display()))?;
+            Some((path.clone(), overrides))
+        }
+        None => None,
+    };
     println!(
         "scenario {} — {} citizens, seed {}",
         scenario.name, scenario.citizens, scenario.seed
     );
+    if let Some((_, overrides)) = &file {
+        scenario.origin.capacities = overrides.over(scenario.origin.capacities);
+    }
+    println!("{}", describe_capacities(&scenario, file.as_ref()));
     let wall = Instant::now();
     let results = run_populations(&scenario, &options.populations, options.quiet)?;
     let runs: Vec<&Measures> = results.iter().map(|(m, _)| m).collect();
@@ -251,7 +299,7 @@ fn run() -> Result<(), String> {
         .map(|m| {
             m.rows
                 .iter()
-                .map(|r| f64::from(r.servers) * scenario.origin.capacity_per_server_rps)
+                .map(|r| f64::from(r.servers) * scenario.capacity_per_server(RequestKind::State))
                 .collect()
         })
         .unwrap_or_default();

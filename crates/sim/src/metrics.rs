@@ -49,6 +49,7 @@ pub struct RunTotals {
     pub population: String,
     pub seed: u64,
     pub citizens: u64,
+    pub capacity_per_server: [f64; 4],
     pub rows: Vec<SecondRow>,
     pub bookings: u64,
     pub abandoned: u64,
@@ -80,6 +81,9 @@ pub struct Measures {
     pub seed: u64,
     /// Citizens simulated.
     pub citizens: u64,
+    /// Requests per second one origin server answers, by kind (joins, state requests, admits,
+    /// bookings: the order of `RequestKind::ALL`).
+    pub capacity_per_server: [f64; 4],
     /// The per-second series.
     pub rows: Vec<SecondRow>,
     /// Citizens who booked.
@@ -175,6 +179,7 @@ impl Measures {
             population: run.population,
             seed: run.seed,
             citizens: run.citizens,
+            capacity_per_server: run.capacity_per_server,
             bookings: run.bookings,
             abandoned: run.abandoned,
             lapsed: run.lapsed,
@@ -214,6 +219,14 @@ impl Measures {
         let opt_pct = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), pct);
         vec![
             ("citizens", self.citizens.to_string()),
+            (
+                "server capacity/s: joins / state / admits / bookings",
+                self.capacity_per_server
+                    .iter()
+                    .map(|c| format!("{c:.0}"))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+            ),
             ("booked", self.bookings.to_string()),
             ("gave up", self.abandoned.to_string()),
             ("admission lapsed", self.lapsed.to_string()),

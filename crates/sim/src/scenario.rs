@@ -95,12 +95,135 @@ pub struct Clients {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Origin {
-    /// Requests per second each server answers; the excess is shed with 503 + Retry-After.
+    /// Requests per second each server answers, for every kind of request that
+    /// [`Origin::capacities`] does not set; the excess is shed with 503 + Retry-After.
     pub capacity_per_server_rps: f64,
+    /// Per-kind capacities of one server (`[origin.capacities]`, or a `--capacities` file), each
+    /// overriding `capacity_per_server_rps` for its kind.
+    #[serde(default)]
+    pub capacities: CapacityOverrides,
     /// Retry-After, in seconds, of a shed request.
     pub shed_retry_after_s: u32,
     /// Server count from a time on (seconds relative to T0), in time order.
     pub servers: Vec<ServerStep>,
+}
+
+/// The kinds of origin request, each with its own capacity per server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A Fairline join (`POST …/queue`): eligibility, a ticket, a durable row.
+    Join,
+    /// A queue-state or page request: the cache's refresh of the state document, and every naive
+    /// page load and reload (the page shows the queue state, and a reload cannot be cached).
+    State,
+    /// An admit request (`POST …/queue/admit`), Fairline's or a naive client's.
+    Admit,
+    /// A booking POST (the first of a booking's `booking.origin_requests`; the others — slot
+    /// look-up, confirmation page — are state requests).
+    Booking,
+}
+
+impl RequestKind {
+    /// Every kind, in the order of [`RequestKind::index`].
+    pub const ALL: [RequestKind; 4] = [
+        RequestKind::Join,
+        RequestKind::State,
+        RequestKind::Admit,
+        RequestKind::Booking,
+    ];
+
+    /// Position in per-kind arrays.
+    pub fn index(self) -> usize {
+        match self {
+            RequestKind::Join => 0,
+            RequestKind::State => 1,
+            RequestKind::Admit => 2,
+            RequestKind::Booking => 3,
+        }
+    }
+
+    /// The key of this kind's capacity in a capacities file.
+    pub fn capacity_key(self) -> &'static str {
+        match self {
+            RequestKind::Join => "joins_per_s",
+            RequestKind::State => "state_requests_per_s",
+            RequestKind::Admit => "admits_per_s",
+            RequestKind::Booking => "bookings_per_s",
+        }
+    }
+}
+
+/// Per-kind capacities of one server, requests per second; a kind left out keeps
+/// `origin.capacity_per_server_rps`. The same keys make a capacities file
+/// (`cargo xtask bench` writes `crates/sim/capacities.toml` from its measurements):
+///
+/// ```toml
+/// joins_per_s = 5023.0
+/// state_requests_per_s = 106272.0
+/// admits_per_s = 5023.0
+/// bookings_per_s = 807.0
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityOverrides {
+    /// Joins per second.
+    pub joins_per_s: Option<f64>,
+    /// Queue-state (and naive page) requests per second.
+    pub state_requests_per_s: Option<f64>,
+    /// Admit requests per second.
+    pub admits_per_s: Option<f64>,
+    /// Booking POSTs per second.
+    pub bookings_per_s: Option<f64>,
+}
+
+impl CapacityOverrides {
+    /// Reads a capacities file's text; every value present must be a positive, finite number.
+    pub fn from_toml_str(text: &str) -> Result<Self, String> {
+        let overrides: CapacityOverrides =
+            toml::from_str(text).map_err(|error| error.to_string())?;
+        overrides.check("")?;
+        Ok(overrides)
+    }
+
+    /// These overrides, and `base`'s for the kinds these leave out.
+    pub fn over(self, base: CapacityOverrides) -> Self {
+        Self {
+            joins_per_s: self.joins_per_s.or(base.joins_per_s),
+            state_requests_per_s: self.state_requests_per_s.or(base.state_requests_per_s),
+            admits_per_s: self.admits_per_s.or(base.admits_per_s),
+            bookings_per_s: self.bookings_per_s.or(base.bookings_per_s),
+        }
+    }
+
+    /// The override of `kind`, if any.
+    pub fn get(&self, kind: RequestKind) -> Option<f64> {
+        match kind {
+            RequestKind::Join => self.joins_per_s,
+            RequestKind::State => self.state_requests_per_s,
+            RequestKind::Admit => self.admits_per_s,
+            RequestKind::Booking => self.bookings_per_s,
+        }
+    }
+
+    /// Rejects a value that is not a positive, finite number, naming its key (after `prefix`).
+    pub fn check(&self, prefix: &str) -> Result<(), String> {
+        for kind in RequestKind::ALL {
+            if let Some(value) = self.get(kind) {
+                positive(&format!("{prefix}{}", kind.capacity_key()), value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn positive(name: &str, value: f64) -> Result<(), String> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name} must be a positive number of requests per second, not {value}"
+        ))
+    }
 }
 
 /// From `from_s` (relative to T0) on, `servers` servers run.
@@ -195,6 +318,11 @@ impl Scenario {
         )?;
         share("clients.fairline_share", self.clients.fairline_share)?;
         share("clients.hidden_share", self.clients.hidden_share)?;
+        positive(
+            "origin.capacity_per_server_rps",
+            self.origin.capacity_per_server_rps,
+        )?;
+        self.origin.capacities.check("origin.capacities.")?;
         if self.origin.servers.is_empty() {
             return Err("origin.servers needs at least one step".into());
         }
@@ -210,6 +338,14 @@ impl Scenario {
             return Err("cache.ttl_s must be at least 1".into());
         }
         Ok(())
+    }
+
+    /// Requests of `kind` one server answers per second.
+    pub fn capacity_per_server(&self, kind: RequestKind) -> f64 {
+        self.origin
+            .capacities
+            .get(kind)
+            .unwrap_or(self.origin.capacity_per_server_rps)
     }
 
     /// Servers running at `second` relative to T0.
