@@ -58,6 +58,7 @@ use fairline_core::schedule::{PollScheduler, QueueView};
 use fairline_core::wire::{from_unix_ms, to_hex, unix_ms, PollHints, QueueState};
 use time::OffsetDateTime;
 
+use crate::honesty::HonestyTracker;
 use crate::metrics::{Invariants, Measures, SecondRow};
 use crate::scenario::{Population, RequestKind, Scenario};
 
@@ -68,6 +69,30 @@ const HISTORY_BEFORE_ESTIMATE_MS: i64 = 60_000;
 /// Client records loaded ahead at a time ([`Engine::touch_ahead`]): enough misses in flight to
 /// hide most of the memory latency (16 did best at 1 M citizens; 8 left half the gain).
 const TOUCH_GROUP: usize = 16;
+/// One client in this many is followed every second for the time-weighted honesty.
+pub const HONESTY_SAMPLE_EVERY: u32 = 256;
+
+/// Simulated milliseconds at which an outage begins or ends or the server count changes: events
+/// no estimate can foresee.
+fn disruptions_ms(scenario: &Scenario, opening_s: u32) -> Vec<u32> {
+    let at = |relative_s: i64| {
+        (i64::from(opening_s) + relative_s).clamp(0, i64::from(u32::MAX / 1000)) as u32 * 1000
+    };
+    scenario
+        .outages
+        .iter()
+        .flat_map(|o| [at(o.from_s), at(o.from_s + i64::from(o.duration_s))])
+        .chain(
+            scenario
+                .origin
+                .servers
+                .iter()
+                .skip(1)
+                .map(|step| at(step.from_s)),
+        )
+        .collect()
+}
+
 /// A claim counts as overtaken when someone whose turn came this much later claimed first.
 const OVERTAKE_MARGIN_S: u32 = 60;
 
@@ -245,6 +270,8 @@ pub struct Engine<'a> {
     invariants: Invariants,
     retry_afters_received: u64,
     events: u64,
+    /// What a sample of Fairline clients saw, every second ([`crate::honesty`]).
+    honesty: HonestyTracker,
 }
 
 /// What a client keeps of one cached document: its reading, and what the poll schedule needs.
@@ -408,6 +435,12 @@ impl<'a> Engine<'a> {
             invariants: Invariants::default(),
             retry_afters_received: 0,
             events: 0,
+            honesty: HonestyTracker::new(
+                HONESTY_SAMPLE_EVERY,
+                scenario.citizens,
+                disruptions_ms(scenario, opening_s),
+            )
+            .with_server_offset(i64::from(opening_s) * 1000 - scenario.opening_unix_ms),
         };
         engine.document.campaign_id = scenario.name.clone();
         engine.document.seed_commitment = engine.seed_commitment_hex.clone();
@@ -624,6 +657,7 @@ impl<'a> Engine<'a> {
             }
             let id = self.rank_to_client[rank as usize];
             let c = id as usize;
+            self.honesty.admitted(id, now);
             self.clients[c].admissible_ms = now;
             self.clients[c].flags |= flag::ADMISSIBLE;
             if self.clients[c].flags & flag::ESTIMATED != 0 {
@@ -857,6 +891,10 @@ impl<'a> Engine<'a> {
             .scheduler
             .record_failure(f64::from(now), Some(retry_after));
         self.retry_afters_received += 1;
+        if next == stage::F_POLL && self.honesty.tracks(id) {
+            let failed = self.clients[id as usize].scheduler.consecutive_errors();
+            self.honesty.poll_failed(id, now, failed);
+        }
         self.fairline_next(id, now, next);
     }
 
@@ -917,8 +955,23 @@ impl<'a> Engine<'a> {
                 self.first_estimate(c, now, &position, doc_id);
             }
         }
+        if self.honesty.tracks(id) {
+            self.track_screen(id, now, &position, doc_id);
+        }
         self.clients[c].prev_doc = doc_id;
         self.fairline_next(id, now, stage::F_POLL);
+    }
+
+    /// A sampled client's screen after a successful poll: core's estimate over the widget's own
+    /// full observation log (not the thinned one), as the widget shows it.
+    fn track_screen(&mut self, id: u32, now: u32, position: &Position, doc_id: u32) {
+        let observation = self.docs[doc_id as usize].observation;
+        let Some(log) = self.honesty.log_mut(id) else {
+            return;
+        };
+        log.push(observation);
+        let estimate = estimate_wait(position, &self.document, log.observations());
+        self.honesty.polled(id, now, estimate);
     }
 
     /// The first range shown once the client has 60 s of its own history.
@@ -1214,6 +1267,7 @@ impl<'a> Engine<'a> {
             invariants: self.invariants,
             retry_afters_received: self.retry_afters_received,
             events: self.events,
+            honesty: self.honesty.totals(),
         })
     }
 }

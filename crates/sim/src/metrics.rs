@@ -68,6 +68,8 @@ pub struct RunTotals {
     pub invariants: Invariants,
     pub retry_afters_received: u64,
     pub events: u64,
+    /// The time-weighted honesty of the ranges a sample of clients saw.
+    pub honesty: crate::honesty::HonestyTotals,
 }
 
 /// Everything a run reports.
@@ -131,6 +133,9 @@ pub struct Measures {
     pub ranges_judged_steady: u64,
     /// Share of those where the admission fell inside the range.
     pub honesty_share_steady: Option<f64>,
+    /// Every second a sampled client saw a range, judged at its admission
+    /// ([`crate::honesty`]).
+    pub honesty_time_weighted: crate::honesty::HonestyTotals,
     /// Median of (high − low) / (high + low) over the first ranges.
     pub median_relative_half_width: Option<f64>,
     /// The invariants.
@@ -206,6 +211,7 @@ impl Measures {
             honesty_share_steady: (run.ranges_judged_steady > 0)
                 .then(|| run.ranges_inside_steady as f64 / run.ranges_judged_steady as f64),
             median_relative_half_width: median_width,
+            honesty_time_weighted: run.honesty,
             invariants: run.invariants,
             retry_afters_received: run.retry_afters_received,
             events: run.events,
@@ -299,6 +305,26 @@ impl Measures {
             (
                 "median range half-width / midpoint",
                 opt_pct(self.median_relative_half_width),
+            ),
+            (
+                "sampled citizens whose every displayed second was judged",
+                self.honesty_time_weighted.clients.to_string(),
+            ),
+            (
+                "seconds a range was shown: admission inside it (time-weighted)",
+                opt_pct(self.honesty_time_weighted.share()),
+            ),
+            (
+                "… counting seconds made false later by an outage or server change",
+                opt_pct(self.honesty_time_weighted.share_all()),
+            ),
+            (
+                "… seconds made false later, of all seconds shown",
+                opt_pct({
+                    let t = self.honesty_time_weighted;
+                    let all = t.held_ms + t.false_ms + t.made_false_later_ms;
+                    (all > 0).then(|| t.made_false_later_ms as f64 / all as f64)
+                }),
             ),
             ("events processed", self.events.to_string()),
         ]
