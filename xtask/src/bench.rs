@@ -141,6 +141,18 @@ fn run_server_and_size() -> Result<(), String> {
     }
     write_section(&section)?;
     println!("written: BENCHMARKS.md (section \"Server benchmarks\")");
+    if let Ok(bench) = &results.queue_state {
+        crate::capacities::write(&crate::capacities::Measured {
+            state_requests_per_s: Some(crate::capacities::Figure {
+                value: bench.server.requests_per_s,
+                note: format!(
+                    "bench {}: queue-state requests of fairline-server itself",
+                    machine.date
+                ),
+            }),
+            ..crate::capacities::Measured::default()
+        })?;
+    }
     Ok(())
 }
 

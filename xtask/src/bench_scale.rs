@@ -61,7 +61,25 @@ pub fn run() -> Result<(), String> {
     println!("\n== bench scale: results\n\n{}", tables(&measured));
     write_section(&section)?;
     println!("written: BENCHMARKS.md (section \"{}\")", &HEADING[3..]);
-    Ok(())
+    crate::capacities::write(&capacities(&measured))
+}
+
+/// The simulator's join and booking capacities: one instance on SQLite (the first row).
+fn capacities(measured: &Measured) -> crate::capacities::Measured {
+    let figure = |value: f64, what: &str| crate::capacities::Figure {
+        value,
+        note: format!(
+            "bench scale {}: {what}, one instance on SQLite",
+            measured.date
+        ),
+    };
+    let one = measured.rows.first();
+    crate::capacities::Measured {
+        joins_per_s: one
+            .map(|row| figure(row.joins.wrk.requests_per_s, "durable joins, group commit")),
+        bookings_per_s: one.map(|row| figure(row.bookings.load.bookings_per_s, "durable bookings")),
+        ..crate::capacities::Measured::default()
+    }
 }
 
 fn open_to_servers(folder: &Path) -> Result<(), String> {

@@ -7,7 +7,9 @@
 //!   printing one summary line per stage; it exits non-zero if any stage fails.
 //! - `cargo xtask bench [scale]` runs the server and size benchmarks (wrk, nginx, brotli on
 //!   loopback), then group commit and several instances on PostgreSQL behind nginx, and writes
-//!   them into BENCHMARKS.md (`scale`: only the latter); it is not part of the test command.
+//!   them into BENCHMARKS.md (`scale`: only the latter), and the per-instance capacities it
+//!   measured into `crates/sim/capacities.toml` for the simulator; it is not part of the test
+//!   command.
 //! - `cargo xtask cluster [--no-build] [--port PORT]` builds as the demo does, then runs a throwaway
 //!   PostgreSQL, three `fairline-server` instances on it and nginx in front (`deploy/nginx.conf`)
 //!   on `http://127.0.0.1:8080`; Ctrl-C stops everything it started.
@@ -16,6 +18,7 @@
 
 mod bench;
 mod bench_scale;
+mod capacities;
 mod cluster;
 mod demo;
 mod layers;

@@ -66,6 +66,17 @@ fn a_scarce_join_capacity_sheds_more_joins() {
 }
 
 #[test]
+fn the_committed_capacities_file_sets_every_kind() {
+    let file = CapacityOverrides::from_toml_str(include_str!("../capacities.toml"))
+        .expect("crates/sim/capacities.toml is valid");
+    for kind in RequestKind::ALL {
+        assert!(file.get(kind).is_some(), "{} missing", kind.capacity_key());
+    }
+    // Written per instance: the join capacity is far below the state capacity.
+    assert!(file.joins_per_s < file.state_requests_per_s);
+}
+
+#[test]
 fn a_malformed_capacities_file_names_the_field() {
     for (text, field) in [
         ("joins_per_s = \"fast\"\n", "joins_per_s"),
