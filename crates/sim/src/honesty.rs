@@ -231,9 +231,7 @@ impl HonestyTracker {
                 .partition_point(|&d| d <= failed_at)
                 .checked_sub(1)
                 .map(|i| self.disruptions_ms[i]);
-            let excused_to = last
-                .unwrap_or(0)
-                .clamp(segment.from_ms, segment.to_ms);
+            let excused_to = last.unwrap_or(0).clamp(segment.from_ms, segment.to_ms);
             let excused = u64::from(excused_to - segment.from_ms);
             self.totals.made_false_later_ms += excused;
             self.totals.false_ms += length - excused;
