@@ -66,6 +66,23 @@ fn a_scarce_join_capacity_sheds_more_joins() {
 }
 
 #[test]
+fn a_scenario_sets_capacities_in_its_origin_table() {
+    let text = format!(
+        "{}\n[origin.capacities]\njoins_per_s = 40.0\n",
+        include_str!("../scenarios/small.toml")
+    );
+    let scenario = Scenario::from_toml_str(&text).expect("the scenario parses");
+    assert_eq!(scenario.capacity_per_server(RequestKind::Join), 40.0);
+    assert_eq!(scenario.capacity_per_server(RequestKind::Admit), 150.0);
+    let bad = format!("{text}bookings_per_s = 0.0\n");
+    let error = Scenario::from_toml_str(&bad).expect_err("a zero capacity");
+    assert!(
+        error.contains("origin.capacities.bookings_per_s"),
+        "{error}"
+    );
+}
+
+#[test]
 fn the_committed_capacities_file_sets_every_kind() {
     let file = CapacityOverrides::from_toml_str(include_str!("../capacities.toml"))
         .expect("crates/sim/capacities.toml is valid");
