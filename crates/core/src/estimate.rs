@@ -17,7 +17,8 @@
 //! 1. **The current pace only.** [`current_pace`] looks for the latest change of pace in the
 //!    readings: for every split it compares the admissions counted after it with what the rate
 //!    over both sides predicts, and a difference beyond [`Z_CHANGE`] standard deviations (counting
-//!    noise, the measured burstiness and [`TIMING_JITTER`]) is a change. Only the readings after
+//!    noise, the measured burstiness and [`TIMING_JITTER`]) and at least [`MIN_RELATIVE_CHANGE`]
+//!    of the rate is a change. Only the readings after
 //!    the last change are used, so a stop, a collapse or a rise shows within one or two polls,
 //!    and a range comes back only once the new pace has been measured.
 //! 2. **Counts, not per-second noise.** Over the current pace `N` admissions were counted in `T`
@@ -28,11 +29,14 @@
 //!    uncertainty is
 //!
 //!    ```text
-//!    u = √(d/N + d/n + 2 (jitter/T)²)
+//!    u = √(d/N + d/n + 2 (jitter/T)² + v²)
 //!    ```
 //!
-//!    which narrows as admissions accumulate and widens only with real variation. At 1
-//!    admission a second, 60 s of history and 300 ahead, `u ≈ 0.14`.
+//!    where `v` is the rate's own variation: the spread of the per-second counts beyond what
+//!    counting explains, relative to the rate (a pace held back and released by the open
+//!    sessions wavers; a steady or Poisson-like one has `v = 0`). So the interval narrows as
+//!    admissions accumulate and widens only with real variation. At 1 admission a second, 60 s of
+//!    history and 300 ahead, `u ≈ 0.14`.
 //! 3. **The range** leans pessimistic: the fastest plausible rate is `m (1 + max(Z_FAST u,
 //!    FAST_FLOOR))` and the slowest `m (1 − max(Z_SLOW u, SLOW_FLOOR))`, never below
 //!    [`MIN_RATE_FRACTION`] of `m`. Over both measurements the fastest of the fast ends and the
@@ -74,6 +78,9 @@ pub const MIN_RATE_FRACTION: f64 = 0.2;
 /// A split of the readings whose counts differ by more than this many standard deviations marks
 /// a change of pace.
 pub const Z_CHANGE: f64 = 4.5;
+/// A change of pace must also be at least this large, relative to the faster side: smaller
+/// wavers are the rate's own variation, which the range's floors and `v` already cover.
+pub const MIN_RELATIVE_CHANGE: f64 = 0.25;
 /// How far a reading's `admitted_through` may be from its `server_time` (admission moves in
 /// steps, documents are cached): its standard deviation, in time.
 pub const TIMING_JITTER: Duration = Duration::from_millis(200);
@@ -226,6 +233,19 @@ fn dispersion_used(measured: f64, intervals: f64) -> f64 {
     (measured - noise).max(1.0)
 }
 
+/// The variation of the rate itself, relative to the `mean` rate: the spread of the admissions
+/// counted per second (`spread²` in counts² per second) beyond what counting `intervals` of a
+/// Poisson-like stream explains (its own noise allowed for as in [`dispersion_used`]). A queue
+/// whose pace wavers (admission held back by the open sessions, servers busy) gets a wider range;
+/// a steady or Poisson-like one none.
+fn rate_variation(spread: f64, mean: f64, intervals: f64) -> f64 {
+    if mean <= ZERO_RATE {
+        return 0.0;
+    }
+    let noise = 1.0 + 2.0 * (2.0 / intervals.max(1.0)).sqrt();
+    (spread * spread - mean * noise).max(0.0).sqrt() / mean
+}
+
 /// How many standard deviations the admissions counted `after` a split differ from what the
 /// rate over both sides predicts.
 fn change_score(before: Tally, after: Tally) -> f64 {
@@ -234,7 +254,10 @@ fn change_score(before: Tally, after: Tally) -> f64 {
         return 0.0;
     }
     let rate = (before.count + after.count) / seconds;
-    if rate <= ZERO_RATE {
+    let (rate_before, rate_after) = (before.rate(), after.rate());
+    if rate <= ZERO_RATE
+        || (rate_after - rate_before).abs() < MIN_RELATIVE_CHANGE * rate_before.max(rate_after)
+    {
         return 0.0;
     }
     let within = before.squared_deviation(before.rate()) + after.squared_deviation(after.rate());
@@ -371,6 +394,8 @@ struct Pace {
     seconds: f64,
     /// The dispersion used (at least 1).
     dispersion: f64,
+    /// The rate's own variation, relative ([`rate_variation`]).
+    variation: f64,
     /// Server time (Unix ms) the pace was measured from.
     from_ms: i64,
     /// Whether it starts at a change of pace (or the opening) rather than at the edge of the
@@ -380,6 +405,8 @@ struct Pace {
     still_since_ms: i64,
     /// The widget's own count test found a stop (a change to no admissions at all).
     stop_found: bool,
+    /// False while the only interval since a change of pace still mixes in the old one.
+    settled: bool,
 }
 
 impl Pace {
@@ -403,17 +430,25 @@ impl Pace {
             counted: mean * seconds,
             seconds,
             dispersion: dispersion_used(measured, seconds),
+            variation: rate_variation(spread, mean, seconds),
             from_ms,
             changed: i64::from(rate.window_s) * 1000 + 1000 < crate::sampler::RATE_WINDOW_MS,
             still_since_ms: from_ms,
             stop_found: false,
+            settled: true,
         })
     }
 
     /// The widget's own pace, once it spans [`LOCAL_MIN_SPAN`] or shows a change.
     fn local(observations: &[Observation]) -> Option<Self> {
-        let pace = current_pace(observations);
+        let mut pace = current_pace(observations);
         let changed = pace.len() < observations.len();
+        // The first interval after a change holds some of the old pace: once there is another,
+        // it is left out; until then the new pace is not measured yet (unless it is a stop).
+        let settled = !changed || pace.len() >= 3;
+        if changed && pace.len() >= 3 {
+            pace = &pace[1..];
+        }
         let (first, last) = (pace.first()?, pace.last()?);
         let span_ms = last.server_time_ms - first.server_time_ms;
         let min_span_ms = i64::try_from(LOCAL_MIN_SPAN.as_millis()).unwrap_or(i64::MAX);
@@ -437,17 +472,27 @@ impl Pace {
             counted: total.count,
             seconds: total.seconds,
             dispersion: dispersion_used(measured, total.intervals),
+            variation: rate_variation(
+                (total.squared_deviation(mean) / total.seconds).sqrt(),
+                mean,
+                total.intervals,
+            ),
             from_ms: first.server_time_ms,
             changed,
             still_since_ms,
             stop_found: changed && total.count == 0.0,
+            settled,
         })
     }
 
     /// The relative standard deviation of the wait for `needed` more admissions at this pace.
     fn uncertainty(&self, needed: f64) -> f64 {
         let jitter = TIMING_JITTER.as_secs_f64() / self.seconds;
-        (self.dispersion / self.counted + self.dispersion / needed + 2.0 * jitter * jitter).sqrt()
+        (self.dispersion / self.counted
+            + self.dispersion / needed
+            + 2.0 * jitter * jitter
+            + self.variation * self.variation)
+            .sqrt()
     }
 }
 
@@ -511,7 +556,7 @@ pub fn estimate_wait(
     }
     if paces
         .iter()
-        .any(|p| p.counted < MIN_COUNTED || p.per_second <= ZERO_RATE)
+        .any(|p| !p.settled || p.counted < MIN_COUNTED || p.per_second <= ZERO_RATE)
     {
         let changed = paces.iter().any(|p| p.changed);
         return Estimate::Unknown {
@@ -822,6 +867,7 @@ mod tests {
             }
         );
         log.push(obs(76, 652));
+        log.push(obs(81, 702));
         assert!(matches!(
             estimate_wait(&at, &state(None, false), &log),
             Estimate::Range { .. }

@@ -891,7 +891,7 @@ impl<'a> Engine<'a> {
             .scheduler
             .record_failure(f64::from(now), Some(retry_after));
         self.retry_afters_received += 1;
-        if next == stage::F_POLL && self.honesty.tracks(id) {
+        if next == stage::F_POLL && self.tracks_screen(id) {
             let failed = self.clients[id as usize].scheduler.consecutive_errors();
             self.honesty.poll_failed(id, now, failed);
         }
@@ -944,6 +944,9 @@ impl<'a> Engine<'a> {
         }
         if now >= self.clients[c].deadline_ms {
             self.clients[c].stage = stage::ABANDONED;
+            // The citizen left at the deadline: nobody sees the screen after it.
+            let left = self.clients[c].deadline_ms;
+            self.honesty.show(id, left, None);
             return;
         }
         if self.clients[c].first_doc == NONE {
@@ -955,11 +958,17 @@ impl<'a> Engine<'a> {
                 self.first_estimate(c, now, &position, doc_id);
             }
         }
-        if self.honesty.tracks(id) {
+        if self.tracks_screen(id) {
             self.track_screen(id, now, &position, doc_id);
         }
         self.clients[c].prev_doc = doc_id;
         self.fairline_next(id, now, stage::F_POLL);
+    }
+
+    /// Whether client `id`'s screen is followed: in the sample, and a page someone looks at (a
+    /// hidden page's ranges are seen by nobody).
+    fn tracks_screen(&self, id: u32) -> bool {
+        self.honesty.tracks(id) && self.clients[id as usize].flags & flag::HIDDEN == 0
     }
 
     /// A sampled client's screen after a successful poll: core's estimate over the widget's own

@@ -14,7 +14,7 @@ use fairline_sim::scenario::{CapacityOverrides, Population, RequestKind, Scenari
 use fairline_sim::simulate;
 
 const USAGE: &str = "usage: fairline-sim --scenario FILE [--population both|naive|fairline|mixed] \
-[--seed N] [--citizens N] [--capacities FILE] [--out DIR] [--svg FILE] [--quiet]";
+[--seed N] [--citizens N] [--capacities FILE] [--without-outages] [--out DIR] [--svg FILE] [--quiet]";
 
 struct Options {
     scenario: PathBuf,
@@ -22,6 +22,8 @@ struct Options {
     seed: Option<u64>,
     citizens: Option<u32>,
     capacities: Option<PathBuf>,
+    /// Runs the scenario with its outages left out (its name gains `-without-outages`).
+    without_outages: bool,
     out: PathBuf,
     svg: Option<PathBuf>,
     quiet: bool,
@@ -35,6 +37,7 @@ fn parse_args() -> Result<Options, String> {
         seed: None,
         citizens: None,
         capacities: None,
+        without_outages: false,
         out: PathBuf::from("sim-out"),
         svg: None,
         quiet: false,
@@ -72,6 +75,7 @@ fn parse_args() -> Result<Options, String> {
             "--out" => options.out = PathBuf::from(value("--out")?),
             "--svg" => options.svg = Some(PathBuf::from(value("--svg")?)),
             "--quiet" => options.quiet = true,
+            "--without-outages" => options.without_outages = true,
             "--help" | "-h" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
@@ -242,6 +246,10 @@ fn run() -> Result<(), String> {
     }
     if let Some(citizens) = options.citizens {
         scenario.citizens = citizens;
+    }
+    if options.without_outages {
+        scenario.outages.clear();
+        scenario.name.push_str("-without-outages");
     }
     let file = match &options.capacities {
         Some(path) => {
