@@ -65,6 +65,17 @@ impl Keyring {
         Signed { claims, signature }
     }
 
+    /// Signs as [`Self::sign`] does, and gives the signed bytes as text too: the claims' compact
+    /// JSON (what the store keeps and what an answer carries), serialised once for both.
+    pub fn sign_json<C: Claims>(&self, claims: C) -> (Signed<C>, String) {
+        let bytes = claims.signing_bytes();
+        let signature = to_hex(&mac(&self.keys[0].secret, &bytes));
+        // serde_json writes UTF-8, so this never falls back to re-encoding.
+        let json = String::from_utf8(bytes)
+            .unwrap_or_else(|bytes| String::from_utf8_lossy(bytes.as_bytes()).into_owned());
+        (Signed { claims, signature }, json)
+    }
+
     /// Checks the MAC with the key the claims name (constant-time comparison).
     pub fn verify<C: Claims>(
         &self,
@@ -166,6 +177,15 @@ mod tests {
             old.verify(&new_ticket, "k2"),
             Err(SignatureError::UnknownKey)
         );
+    }
+
+    #[test]
+    fn sign_json_gives_the_signed_bytes_and_the_same_signature() {
+        let ring = Keyring::new(vec![key("k1", 1)]).unwrap();
+        let (ticket, json) = ring.sign_json(claims("k1"));
+        assert_eq!(ticket, ring.sign(claims("k1")));
+        assert_eq!(json.as_bytes(), ticket.claims.signing_bytes());
+        assert_eq!(json, serde_json::to_string(&ticket.claims).unwrap());
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub async fn join(
     State(state): State<AppState>,
     Path(CampaignPath { campaign_id }): Path<CampaignPath>,
     JsonBody(input): JsonBody<PersonInput>,
-) -> Result<Json<JoinResponse>, AppError> {
+) -> Result<Response, AppError> {
     let scope = campaign_in_path(&state, &campaign_id)?;
     let (campaign, queue) = (scope.campaign(), scope.queue());
     let verdict = join_verdict(campaign, &input, queue.now());
@@ -61,7 +61,8 @@ pub async fn join(
             return Ok(Json(JoinResponse {
                 ticket,
                 rejoined: true,
-            }));
+            })
+            .into_response());
         }
     }
     // The ticket is made where the place is numbered (the store's join task, for group commit).
@@ -73,7 +74,8 @@ pub async fn join(
     );
     let joined = queue
         .join(&person_hash, move |place| {
-            let ticket = keyring.sign(TicketClaims {
+            // Serialised once: the signed bytes are the stored claims and the answer's claims.
+            let (ticket, claims_json) = keyring.sign_json(TicketClaims {
                 key_id: keyring.signing_key_id().to_owned(),
                 ticket_id: new_id(),
                 campaign_id,
@@ -81,21 +83,19 @@ pub async fn join(
                 issued_at: clock.now(),
                 place,
             });
+            let answer = (claims_json.clone(), ticket.signature.clone());
             let stored = NewTicket {
-                ticket_id: ticket.claims.ticket_id.clone(),
-                claims_json: serde_json::to_string(&ticket.claims).map_err(AppError::internal)?,
-                signature: ticket.signature.clone(),
+                ticket_id: ticket.claims.ticket_id,
+                claims_json,
+                signature: ticket.signature,
             };
-            Ok::<_, AppError>((stored, ticket))
+            Ok::<_, AppError>((stored, answer))
         })
         .await?;
     let ticket = match joined {
-        Joined::Issued(_, ticket) => {
+        Joined::Issued(_, (claims_json, signature)) => {
             Metrics::bump(&state.metrics().joins);
-            return Ok(Json(JoinResponse {
-                ticket,
-                rejoined: false,
-            }));
+            return Ok(issued_answer(&claims_json, &signature));
         }
         // The same person joined at the same time (perhaps through another instance).
         Joined::Held(claims_json, signature) => parse_ticket(&claims_json, signature)?,
@@ -103,7 +103,22 @@ pub async fn join(
     Ok(Json(JoinResponse {
         ticket,
         rejoined: true,
-    }))
+    })
+    .into_response())
+}
+
+/// The answer to a join that issued a ticket: [`JoinResponse`]'s JSON written around the claims'
+/// JSON as signed, without serialising the claims again (a test checks it is the same JSON).
+fn issued_answer(claims_json: &str, signature: &str) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        issued_body(claims_json, signature),
+    )
+        .into_response()
+}
+
+fn issued_body(claims_json: &str, signature: &str) -> String {
+    format!(r#"{{"ticket":{{"claims":{claims_json},"signature":"{signature}"}},"rejoined":false}}"#)
 }
 
 async fn stored_ticket(
@@ -292,4 +307,42 @@ pub async fn extend(
         .await?
         .ok_or_else(|| AppError::internal("admission vanished after extending"))?;
     Ok(Json(admission_response(&state, scope, &row)))
+}
+
+#[cfg(test)]
+mod tests {
+    use fairline_core::wire::{QueuePlace, TicketClaims};
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::signing::{Keyring, SigningKey};
+
+    #[test]
+    fn an_issued_answer_is_the_join_response_json() {
+        let keyring = Keyring::new(vec![SigningKey {
+            id: "k1".into(),
+            secret: vec![3; 32],
+        }])
+        .unwrap();
+        for place in [
+            QueuePlace::PreQueue { index: 7 },
+            QueuePlace::Ranked { rank: 12_345 },
+        ] {
+            let (ticket, claims_json) = keyring.sign_json(TicketClaims {
+                key_id: "k1".into(),
+                ticket_id: new_id(),
+                campaign_id: "kr-covid19-2021-07".into(),
+                person_key_hash: "ab".repeat(32),
+                issued_at: datetime!(2021-07-12 20:30:00.123 +09:00),
+                place,
+            });
+            let body = issued_body(&claims_json, &ticket.signature);
+            let expected = serde_json::to_string(&JoinResponse {
+                ticket,
+                rejoined: false,
+            })
+            .unwrap();
+            assert_eq!(body, expected);
+        }
+    }
 }
