@@ -32,7 +32,7 @@ use crate::wire::AdmissionRate;
 /// The sampler keeps at most one reading per this many milliseconds.
 pub const SAMPLE_EVERY_MS: i64 = 1_000;
 /// Readings older than this behind the newest are dropped.
-pub const RATE_WINDOW_MS: i64 = 60_000;
+pub use crate::estimate::RATE_WINDOW_MS;
 
 /// Readings of `admitted_through` over the recent window.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,5 +139,140 @@ mod tests {
         let rate = sampler.published().unwrap();
         assert!((rate.per_second - 100.0).abs() < 1e-9, "{rate:?}");
         assert_eq!(rate.window_s, 10);
+    }
+
+    use crate::estimate::{estimate_wait, Estimate, ObservationLog};
+    use crate::position::Position;
+    use crate::wire::{from_unix_ms, PollHints, QueueState};
+    use time::macros::datetime;
+
+    // The estimate over what this sampler publishes: the widget's side of the same readings.
+
+    fn obs(second: i64, admitted_through: u64) -> Observation {
+        Observation {
+            server_time_ms: second * 1000,
+            admitted_through,
+        }
+    }
+
+    fn state(rate: Option<(f64, f64)>, paused: bool) -> QueueState {
+        QueueState {
+            campaign_id: "c".into(),
+            rules_version: String::new(),
+            server_time: datetime!(2021-07-12 11:10:00 UTC),
+            opens_at: datetime!(2021-07-12 11:00:00 UTC),
+            seed_commitment: String::new(),
+            seed: None,
+            pre_queue_size: None,
+            admitted_through: 1_000,
+            admission_rate: rate.map(|(per_second, spread_per_second)| AdmissionRate {
+                per_second,
+                spread_per_second,
+                window_s: 60,
+            }),
+            paused,
+            poll: PollHints::default(),
+        }
+    }
+
+    /// Readings every `every_s` seconds over `[from_s, to_s]` of a queue admitting `per_second`
+    /// whole people each second (the rest carried).
+    fn steady_readings(
+        from_s: i64,
+        to_s: i64,
+        every_s: i64,
+        mut admitted: u64,
+        per_second: impl Fn(i64) -> f64,
+    ) -> Vec<Observation> {
+        let mut credit = 0.0;
+        let mut readings = vec![obs(from_s, admitted)];
+        for second in from_s..to_s {
+            credit += per_second(second);
+            let whole = credit.floor();
+            credit -= whole;
+            admitted += whole as u64;
+            if (second + 1 - from_s) % every_s == 0 {
+                readings.push(obs(second + 1, admitted));
+            }
+        }
+        readings
+    }
+
+    fn minutes(estimate: Estimate) -> (u64, u64) {
+        match estimate {
+            Estimate::Range { low, high, .. } => (low.as_secs() / 60, high.as_secs() / 60),
+            other => panic!("expected a range, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_admission_a_second_gives_a_useful_range() {
+        // Issue 16: 1 admission a second for 60 s with 300 ahead gave "16 min – 5 h 34 min".
+        let log = steady_readings(0, 60, 5, 0, |_| 1.0);
+        let mut sampler = RateSampler::new();
+        for reading in steady_readings(0, 60, 1, 0, |_| 1.0) {
+            sampler.record(true, reading.server_time_ms, reading.admitted_through);
+        }
+        let mut document = state(None, false);
+        document.admission_rate = sampler.published();
+        document.admitted_through = 60;
+        document.server_time = from_unix_ms(60_000).unwrap();
+        let at = Position::from_rank(360, 60);
+        let (low, high) = minutes(estimate_wait(&at, &document, &log));
+        assert!(
+            low >= 3 && high <= 2 * low,
+            "{low}–{high} min for 301 s of work"
+        );
+    }
+
+    #[test]
+    fn ranges_hold_on_poisson_admissions() {
+        // Admissions drawn one by one with exponential gaps, at 0.5, 2 and 20 a second; the
+        // widget polls every 5 s and the server publishes its sampler's rate. Every estimate
+        // made after a minute is judged against when the 300th, 1,000th or 5,000th next
+        // admission really came.
+        use crate::rng::{RandomSource, SplitMix64};
+        let mut rng = SplitMix64::new(16);
+        let (mut judged, mut inside) = (0u32, 0u32);
+        for rate in [0.5, 2.0, 20.0] {
+            for trial in 0..40 {
+                let mut times = Vec::new();
+                let mut t = 0.0;
+                while t < 6_000.0 / rate + 200.0 {
+                    t += -(1.0 - rng.next_unit_f64()).ln() / rate;
+                    times.push(t);
+                }
+                let admitted_by = |second: f64| times.partition_point(|&x| x <= second) as u64;
+                let mut sampler = RateSampler::new();
+                let mut log = ObservationLog::new();
+                let now = 60 + trial;
+                for second in 0..=now {
+                    sampler.record(true, second * 1000, admitted_by(second as f64));
+                    if second % 5 == 0 {
+                        log.push(obs(second, admitted_by(second as f64)));
+                    }
+                }
+                let through = admitted_by(now as f64);
+                let mut document = state(None, false);
+                document.admission_rate = sampler.published();
+                document.admitted_through = through;
+                document.server_time = from_unix_ms(now * 1000).unwrap();
+                for ahead in [299u64, 999, 4_999] {
+                    let at = Position::from_rank(through + ahead, through);
+                    let Estimate::Range { low, high, .. } =
+                        estimate_wait(&at, &document, log.observations())
+                    else {
+                        continue;
+                    };
+                    let turn = times[(through + ahead) as usize] - now as f64;
+                    judged += 1;
+                    inside += u32::from((low.as_secs_f64()..=high.as_secs_f64()).contains(&turn));
+                }
+            }
+        }
+        assert!(judged >= 300, "{judged} ranges");
+        let share = f64::from(inside) / f64::from(judged);
+        eprintln!("{inside} of {judged} ranges held");
+        assert!(share >= 0.93, "{inside} of {judged} held");
     }
 }
