@@ -233,7 +233,7 @@ impl Store {
         };
         let join_counters = Arc::new(join_batch::JoinCounters::default());
         let join_batches = (joins == JoinCommit::Grouped)
-            .then(|| join_batch::start(writer.clone(), Arc::clone(&join_counters)));
+            .then(|| join_batch::start(writer.clone(), engine, Arc::clone(&join_counters)));
         Ok(Self {
             writer,
             reader,

@@ -12,7 +12,11 @@
 //!    (a maker that fails gets no number, so it leaves no gap); a person twice in one batch gets
 //!    the ticket made for their first join, as a rejoin would;
 //! 4. moves the counter by the number of places issued (one `UPDATE`) and inserts the tickets
-//!    (one multi-row `INSERT`);
+//!    (PostgreSQL: one multi-row `INSERT`; SQLite: one single-row `INSERT` per ticket, all sent
+//!    as one query, because SQLite keeps a statement journal — a copy of every page the
+//!    statement changes — for a multi-row statement that may fail halfway, and none for a
+//!    single row; it also binds a statement's parameters by searching its list of names, which
+//!    for one statement of hundreds of parameters costs more than the rows);
 //!
 //! then commits, and answers everyone. If anything fails, the transaction rolls back as a whole:
 //! every join of the batch gets the error, none of its tickets is stored and the counters are as
@@ -34,7 +38,7 @@ use fairline_core::wire::QueuePlace;
 use sqlx::{any::AnyArguments, AnyPool, Arguments, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use super::NewTicket;
+use super::{Engine, NewTicket};
 
 /// The most joins one transaction takes (5 bound values per ticket stays far below both
 /// engines' limits on bound values).
@@ -92,7 +96,11 @@ impl JoinCounters {
 }
 
 /// Starts the batching task on `writer`; it ends when every sender is dropped.
-pub fn start(writer: AnyPool, counters: Arc<JoinCounters>) -> mpsc::UnboundedSender<PendingJoin> {
+pub fn start(
+    writer: AnyPool,
+    engine: Engine,
+    counters: Arc<JoinCounters>,
+) -> mpsc::UnboundedSender<PendingJoin> {
     let (sender, mut receiver) = mpsc::unbounded_channel::<PendingJoin>();
     tokio::spawn(async move {
         while let Some(first) = receiver.recv().await {
@@ -105,17 +113,22 @@ pub fn start(writer: AnyPool, counters: Arc<JoinCounters>) -> mpsc::UnboundedSen
                     Err(_) => break,
                 }
             }
-            commit(&writer, batch, &counters).await;
+            commit(&writer, engine, batch, &counters).await;
         }
     });
     sender
 }
 
 /// Writes one batch in one transaction and answers each join.
-async fn commit(writer: &AnyPool, batch: Vec<PendingJoin>, counters: &JoinCounters) {
+async fn commit(
+    writer: &AnyPool,
+    engine: Engine,
+    batch: Vec<PendingJoin>,
+    counters: &JoinCounters,
+) {
     let mut entries: Vec<(PendingJoin, Option<Answer>)> =
         batch.into_iter().map(|join| (join, None)).collect();
-    match write(writer, &mut entries).await {
+    match write(writer, engine, &mut entries).await {
         Ok(()) => {
             counters.transactions.fetch_add(1, Ordering::Relaxed);
             for (join, answer) in entries {
@@ -143,6 +156,7 @@ async fn commit(writer: &AnyPool, batch: Vec<PendingJoin>, counters: &JoinCounte
 /// The batch's transaction; fills each entry's answer (meaningful only once it commits).
 async fn write(
     writer: &AnyPool,
+    engine: Engine,
     entries: &mut [(PendingJoin, Option<Answer>)],
 ) -> Result<(), sqlx::Error> {
     let mut tx = writer.begin().await?;
@@ -224,7 +238,7 @@ async fn write(
         .execute(&mut *tx)
         .await?;
         for chunk in tickets.chunks(MAX_BATCH) {
-            insert_tickets(&mut tx, campaign_id, chunk).await?;
+            insert_tickets(&mut tx, engine, campaign_id, chunk).await?;
         }
     }
     tx.commit().await
@@ -260,9 +274,11 @@ async fn held_tickets(
     Ok(held)
 }
 
-/// One multi-row `INSERT` of `tickets` ((person, ticket) pairs).
+/// Inserts `tickets` ((person, ticket) pairs) in one query: one multi-row `INSERT`, or on SQLite
+/// one single-row `INSERT` per ticket (see the module's step 4).
 async fn insert_tickets(
     connection: &mut sqlx::AnyConnection,
+    engine: Engine,
     campaign_id: &str,
     tickets: &[(String, NewTicket)],
 ) -> Result<(), sqlx::Error> {
@@ -287,11 +303,17 @@ async fn insert_tickets(
             first + 4
         ));
     }
-    let sql = format!(
+    let insert =
         "INSERT INTO tickets (campaign_id, person_key_hash, ticket_id, claims_json, signature) \
-         VALUES {}",
-        rows.join(", ")
-    );
+         VALUES";
+    let sql = match engine {
+        Engine::Postgres => format!("{insert} {}", rows.join(", ")),
+        Engine::Sqlite => rows
+            .iter()
+            .map(|row| format!("{insert} {row};"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
     sqlx::query_with(&sql, arguments)
         .execute(&mut *connection)
         .await?;
