@@ -860,10 +860,12 @@ async fn sqlite_pragmas(
     _: PoolConnectionMetadata,
     writer: bool,
 ) -> Result<(), sqlx::Error> {
-    // The writer's statement journals (a multi-row `INSERT` of a batch of joins keeps one, to
-    // undo that statement alone) stay in memory: past 64 KiB SQLite would otherwise spill each
-    // into a temp file it creates, writes and deletes per batch. Durability is unchanged (a
-    // statement journal never outlives its statement; the WAL and `synchronous` are as they were).
+    // The writer's temporary storage stays in memory: a statement journal (kept by a statement
+    // that writes several rows and may fail halfway, to undo it alone) would otherwise spill past
+    // 64 KiB into a temp file SQLite creates, writes and deletes per statement. The batch of joins
+    // no longer keeps one (see `join_batch`), but any such statement stays cheap. Durability is
+    // unchanged (a statement journal never outlives its statement; the WAL and `synchronous` are
+    // as they were).
     //
     // The writer checkpoints the WAL into the database every 10,000 pages (about 40 MiB) instead
     // of SQLite's 1,000: a join dirties index pages at random, so a short interval copies and
