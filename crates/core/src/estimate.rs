@@ -40,7 +40,8 @@
 //! 3. **The range** leans pessimistic: the fastest plausible rate is `m (1 + max(Z_FAST u,
 //!    FAST_FLOOR))` and the slowest `m (1 − max(Z_SLOW u, SLOW_FLOOR))`, never below
 //!    [`MIN_RATE_FRACTION`] of `m`. Over both measurements the fastest of the fast ends and the
-//!    slowest of the slow ends are taken. Then
+//!    slowest of the slow ends are taken; the fast end also reaches the rate the widget saw over
+//!    its whole history (plus `FAST_FLOOR`), because a pace that fell may come back. Then
 //!
 //!    ```text
 //!    low  = n / fastest, rounded down to a whole minute
@@ -50,7 +51,8 @@
 //!    The floors keep every range at least −10 % / +25 % wide however steady the queue looked: no
 //!    rate can foresee a server lost or added.
 //!
-//! When fewer than [`MIN_COUNTED`] admissions were counted since a change of pace the estimate is
+//! When fewer than [`MIN_COUNTED`] admissions were counted since a change of pace, or the pace
+//! collapsed to a tenth of what the widget saw over its history, the estimate is
 //! [`UnknownReason::Remeasuring`]; when none were, [`Estimate::Stalled`] says since when the
 //! queue has not moved. A range whose document is old while polls fail is withdrawn by
 //! [`Estimate::as_shown`]. When the queue is paused the estimate is [`Estimate::Paused`], never a
@@ -547,6 +549,18 @@ pub fn estimate_wait(
         };
     };
     let paces = paces_to_use(Pace::published(state), Pace::local(observations));
+    // A pace that starts at a collapse (to a tenth of what the widget saw over its history, or
+    // less) is no ground for a range: it may last or pass in a minute. Until the history itself
+    // has the new pace, the wait is not known.
+    let history_rate = measure_admission_rate(observations).map_or(0.0, |r| r.per_second);
+    if paces
+        .iter()
+        .any(|p| p.changed && p.per_second > ZERO_RATE && p.per_second <= COLLAPSE * history_rate)
+    {
+        return Estimate::Unknown {
+            why: UnknownReason::Remeasuring,
+        };
+    }
     if paces.is_empty() {
         return Estimate::Unknown {
             why: UnknownReason::TooLittleHistory,
@@ -577,10 +591,11 @@ pub fn estimate_wait(
         };
     }
     let needed = ahead.saturating_add(1) as f64;
+    // The pace may return to what the widget saw over its history: the fast end reaches it.
     let fastest = paces
         .iter()
         .map(|p| p.per_second * (1.0 + (Z_FAST * p.uncertainty(needed)).max(FAST_FLOOR)))
-        .fold(0.0, f64::max);
+        .fold(history_rate * (1.0 + FAST_FLOOR), f64::max);
     let slowest = paces
         .iter()
         .map(|p| {
@@ -877,6 +892,7 @@ mod tests {
         );
         log.push(obs(76, 652));
         log.push(obs(81, 702));
+        // (The restart at 10/s is the pace of the history again.)
         assert!(matches!(
             estimate_wait(&at, &state(None, false), &log),
             Estimate::Range { .. }
@@ -886,6 +902,23 @@ mod tests {
     /// Unix milliseconds of the test state's server time, plus `seconds`.
     fn at_state_time(seconds: i64) -> i64 {
         unix_ms(datetime!(2021-07-12 11:10:00 UTC)) + seconds * 1000
+    }
+
+    #[test]
+    fn a_collapse_is_no_ground_for_a_range() {
+        let at = Position::from_rank(7_000, 1_000);
+        let mut log = steady_readings(0, 60, 5, 0, |_| 10.0);
+        // Down to 0.8 a second for three polls: not a stall, and counted well enough, but far too
+        // slow to be the pace the widget saw for a minute, and it may pass.
+        log.push(obs(65, 604));
+        log.push(obs(70, 608));
+        log.push(obs(75, 612));
+        assert_eq!(
+            estimate_wait(&at, &state(None, false), &log),
+            Estimate::Unknown {
+                why: UnknownReason::Remeasuring
+            }
+        );
     }
 
     #[test]
