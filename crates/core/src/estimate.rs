@@ -52,7 +52,7 @@
 //!    rate can foresee a server lost or added.
 //!
 //! When fewer than [`MIN_COUNTED`] admissions were counted since a change of pace, or the pace
-//! collapsed to a tenth of what the widget saw over its history, the estimate is
+//! fell below [`FELL_BELOW`] of what the widget saw over its history, the estimate is
 //! [`UnknownReason::Remeasuring`]; when none were, [`Estimate::Stalled`] says since when the
 //! queue has not moved. A range whose document is old while polls fail is withdrawn by
 //! [`Estimate::as_shown`]. When the queue is paused the estimate is [`Estimate::Paused`], never a
@@ -89,6 +89,9 @@ pub const MIN_RELATIVE_CHANGE: f64 = 0.25;
 /// the open sessions: it stays in the window, whose spread then widens the range both ways, so the
 /// range still reaches the pace the queue may return to.
 pub const COLLAPSE: f64 = 0.1;
+/// A pace below this share of the rate over the widget's whole history gives no range (the
+/// pace fell; it may come back within a minute or stay).
+pub const FELL_BELOW: f64 = 0.5;
 /// How far a reading's `admitted_through` may be from its `server_time` (admission moves in
 /// steps, documents are cached): its standard deviation, in time.
 pub const TIMING_JITTER: Duration = Duration::from_millis(200);
@@ -549,13 +552,13 @@ pub fn estimate_wait(
         };
     };
     let paces = paces_to_use(Pace::published(state), Pace::local(observations));
-    // A pace that starts at a collapse (to a tenth of what the widget saw over its history, or
-    // less) is no ground for a range: it may last or pass in a minute. Until the history itself
-    // has the new pace, the wait is not known.
+    // A pace that fell below half of what the widget saw over its history is no ground for a
+    // range: it may last, or pass in a minute as admission held back by the open sessions does.
+    // Until the history itself has the new pace, the wait is not known.
     let history_rate = measure_admission_rate(observations).map_or(0.0, |r| r.per_second);
     if paces
         .iter()
-        .any(|p| p.changed && p.per_second > ZERO_RATE && p.per_second <= COLLAPSE * history_rate)
+        .any(|p| p.per_second > ZERO_RATE && p.per_second < FELL_BELOW * history_rate)
     {
         return Estimate::Unknown {
             why: UnknownReason::Remeasuring,

@@ -1251,6 +1251,7 @@ impl<'a> Engine<'a> {
                 _ => unresolved += 1,
             }
         }
+        let (honesty, first_ranges) = self.honesty.finish();
         Measures::from_run(crate::metrics::RunTotals {
             scenario: self.scenario.name.clone(),
             population: self.population.name().to_string(),
@@ -1276,7 +1277,8 @@ impl<'a> Engine<'a> {
             invariants: self.invariants,
             retry_afters_received: self.retry_afters_received,
             events: self.events,
-            honesty: self.honesty.totals(),
+            honesty,
+            first_ranges,
         })
     }
 }

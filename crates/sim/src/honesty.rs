@@ -56,7 +56,60 @@ struct Tracked {
     log: ObservationLog,
     /// The estimate of the last successful poll, for [`HonestyTracker::poll_failed`].
     last: Option<Estimate>,
+    /// When the first successful poll was (the widget's history starts there).
+    first_poll_ms: Option<u32>,
+    /// The first range shown after [`FIRST_RANGE_AFTER_MS`] of history: shown at, low, high.
+    first_range: Option<(u32, u32, u32)>,
     judged: bool,
+}
+
+/// The first range is judged once the widget has this much history, as the engine's first-range
+/// figure does.
+pub const FIRST_RANGE_AFTER_MS: u32 = 60_000;
+
+/// The first range each sampled client saw, judged at its admission: the widget's full log, not
+/// the engine's thinned one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FirstRanges {
+    /// First ranges judged.
+    pub judged: u64,
+    /// Of which the admission fell inside.
+    pub inside: u64,
+    /// Of which the admission came before the lower end.
+    pub early: u64,
+    /// First ranges with no outage or server change between them and the admission.
+    pub judged_steady: u64,
+    /// Of which the admission fell inside.
+    pub inside_steady: u64,
+    /// (high − low) / (high + low) of every first range shown.
+    pub relative_half_widths: Vec<f32>,
+}
+
+impl FirstRanges {
+    /// Share of first ranges that held.
+    pub fn share(&self) -> Option<f64> {
+        (self.judged > 0).then(|| self.inside as f64 / self.judged as f64)
+    }
+
+    /// Share of first ranges that held where nothing unforeseeable came between.
+    pub fn share_steady(&self) -> Option<f64> {
+        (self.judged_steady > 0).then(|| self.inside_steady as f64 / self.judged_steady as f64)
+    }
+
+    /// Share of first ranges whose admission came early.
+    pub fn early_share(&self) -> Option<f64> {
+        (self.judged > 0).then(|| self.early as f64 / self.judged as f64)
+    }
+
+    /// Median relative half-width.
+    pub fn median_half_width(&self) -> Option<f64> {
+        let mut widths = self.relative_half_widths.clone();
+        if widths.is_empty() {
+            return None;
+        }
+        widths.sort_by(f32::total_cmp);
+        Some(f64::from(widths[widths.len() / 2]))
+    }
 }
 
 /// Seconds of displayed ranges, by verdict (milliseconds).
@@ -98,6 +151,7 @@ pub struct HonestyTracker {
     /// Simulated milliseconds minus server Unix milliseconds.
     sim_minus_server_ms: i64,
     totals: HonestyTotals,
+    first: FirstRanges,
 }
 
 impl HonestyTracker {
@@ -112,6 +166,7 @@ impl HonestyTracker {
             disruptions_ms,
             sim_minus_server_ms: 0,
             totals: HonestyTotals::default(),
+            first: FirstRanges::default(),
         }
     }
 
@@ -142,10 +197,28 @@ impl HonestyTracker {
     /// A successful poll at `now_ms`: the widget now shows `estimate` (core's `estimate_wait`
     /// over this client's [`Self::log_mut`]).
     pub fn polled(&mut self, id: u32, now_ms: u32, estimate: Estimate) {
-
         let range = self.range_of(estimate);
+        let mut first_shown = None;
         if let Some(tracked) = self.entry(id) {
             tracked.last = Some(estimate);
+            let since = *tracked.first_poll_ms.get_or_insert(now_ms);
+            if let Some((low, high)) = range {
+                if tracked.first_range.is_none() && now_ms - since >= FIRST_RANGE_AFTER_MS {
+                    tracked.first_range = Some((now_ms, low, high));
+                    first_shown = Some((now_ms, low, high));
+                }
+            }
+        }
+        if let Some((now, low, high)) = first_shown {
+            let (low_s, high_s) = (
+                f64::from(low - now.min(low)),
+                f64::from(high - now.min(high)),
+            );
+            if low_s + high_s > 0.0 {
+                self.first
+                    .relative_half_widths
+                    .push(((high_s - low_s) / (high_s + low_s)) as f32);
+            }
         }
         self.show(id, now_ms, range);
     }
@@ -153,7 +226,6 @@ impl HonestyTracker {
     /// A failed poll at `now_ms`, the `failed_polls`-th in a row: the last estimate as the
     /// widget shows it now ([`Estimate::as_shown`]: withdrawn once old and failing).
     pub fn poll_failed(&mut self, id: u32, now_ms: u32, failed_polls: u32) {
-
         let Some(last) = self.entry(id).and_then(|t| t.last) else {
             return;
         };
@@ -215,7 +287,21 @@ impl HonestyTracker {
         let Some(tracked) = self.tracked[(id / self.sample_every) as usize].take() else {
             return;
         };
-        if tracked.judged || tracked.segments.is_empty() {
+        if tracked.judged {
+            return;
+        }
+        if let Some((shown, low, high)) = tracked.first_range {
+            let inside = (low..=high).contains(&at_ms);
+            self.first.judged += 1;
+            self.first.inside += u64::from(inside);
+            self.first.early += u64::from(at_ms < low);
+            let disrupted = self.disruptions_ms.iter().any(|&d| d > shown && d <= at_ms);
+            if !disrupted {
+                self.first.judged_steady += 1;
+                self.first.inside_steady += u64::from(inside);
+            }
+        }
+        if tracked.segments.is_empty() {
             return;
         }
         for segment in &tracked.segments {
@@ -246,7 +332,11 @@ impl HonestyTracker {
                 eprintln!(
                     "false {} {} shown {}..{} range {}..{} admitted {}",
                     id,
-                    if at_ms < segment.low_ms { "early" } else { "late" },
+                    if at_ms < segment.low_ms {
+                        "early"
+                    } else {
+                        "late"
+                    },
                     segment.from_ms / 1000,
                     segment.to_ms / 1000,
                     segment.low_ms / 1000,
@@ -266,6 +356,16 @@ impl HonestyTracker {
     /// What has been judged so far.
     pub fn totals(&self) -> HonestyTotals {
         self.totals
+    }
+
+    /// The first ranges judged so far.
+    pub fn first_ranges(&self) -> &FirstRanges {
+        &self.first
+    }
+
+    /// Both, at the end of a run.
+    pub fn finish(self) -> (HonestyTotals, FirstRanges) {
+        (self.totals, self.first)
     }
 }
 
@@ -323,6 +423,26 @@ mod tests {
         tracker.show(8, 0, Some((0, 10)));
         assert_eq!(tracker.totals(), HonestyTotals::default());
         assert!(tracker.log_mut(8).is_some() && tracker.log_mut(9).is_none());
+    }
+
+    #[test]
+    fn the_first_range_after_a_minute_of_history_is_judged_once() {
+        use core::time::Duration;
+        use fairline_core::wire::from_unix_ms;
+        let mut tracker = HonestyTracker::new(1, 1, vec![]).with_server_offset(0);
+        let range = |at_s: i64, low_s: u64, high_s: u64| Estimate::Range {
+            low: Duration::from_secs(low_s),
+            high: Duration::from_secs(high_s),
+            updated_at: from_unix_ms(at_s * 1000).unwrap(),
+        };
+        tracker.polled(0, 0, range(0, 100, 200)); // too little history
+        tracker.polled(0, 60_000, range(60, 100, 300)); // the first range: 160–360 s
+        tracker.polled(0, 90_000, range(90, 10, 20));
+        tracker.admitted(0, 200_000);
+        let first = tracker.first_ranges();
+        assert_eq!((first.judged, first.inside, first.early), (1, 1, 0));
+        assert_eq!(first.share_steady(), Some(1.0));
+        assert!((first.median_half_width().unwrap() - 0.5).abs() < 1e-6);
     }
 
     #[test]

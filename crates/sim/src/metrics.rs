@@ -70,6 +70,8 @@ pub struct RunTotals {
     pub events: u64,
     /// The time-weighted honesty of the ranges a sample of clients saw.
     pub honesty: crate::honesty::HonestyTotals,
+    /// The first ranges of the same sample, over the widget's full log.
+    pub first_ranges: crate::honesty::FirstRanges,
 }
 
 /// Everything a run reports.
@@ -136,6 +138,8 @@ pub struct Measures {
     /// Every second a sampled client saw a range, judged at its admission
     /// ([`crate::honesty`]).
     pub honesty_time_weighted: crate::honesty::HonestyTotals,
+    /// The first ranges of the sampled clients, over the widget's full log.
+    pub sampled_first_ranges: crate::honesty::FirstRanges,
     /// Median of (high − low) / (high + low) over the first ranges.
     pub median_relative_half_width: Option<f64>,
     /// The invariants.
@@ -212,6 +216,7 @@ impl Measures {
                 .then(|| run.ranges_inside_steady as f64 / run.ranges_judged_steady as f64),
             median_relative_half_width: median_width,
             honesty_time_weighted: run.honesty,
+            sampled_first_ranges: run.first_ranges,
             invariants: run.invariants,
             retry_afters_received: run.retry_afters_received,
             events: run.events,
@@ -305,6 +310,30 @@ impl Measures {
             (
                 "median range half-width / midpoint",
                 opt_pct(self.median_relative_half_width),
+            ),
+            (
+                "sampled citizens' first ranges judged (the widget's full log)",
+                self.sampled_first_ranges.judged.to_string(),
+            ),
+            (
+                "… admission inside the first range",
+                opt_pct(self.sampled_first_ranges.share()),
+            ),
+            (
+                "… admission before the range",
+                opt_pct(self.sampled_first_ranges.early_share()),
+            ),
+            (
+                "… with no outage or server change until admission: inside",
+                format!(
+                    "{} of {}",
+                    opt_pct(self.sampled_first_ranges.share_steady()),
+                    self.sampled_first_ranges.judged_steady
+                ),
+            ),
+            (
+                "… median range half-width / midpoint",
+                opt_pct(self.sampled_first_ranges.median_half_width()),
             ),
             (
                 "sampled citizens whose every displayed second was judged",
