@@ -24,6 +24,10 @@
 //!   about 10 GB). The mean rate over the log is exact, because the intervals telescope; the
 //!   widget's own spread is measured over two intervals instead of all of them. The server's
 //!   published rate and spread are measured in full.
+//! - **Every 256th visible client keeps the widget's full log** ([`honesty`]): its screen is
+//!   worked out at every poll (core's `estimate_wait` and `Estimate::as_shown`), and every second
+//!   a range was on it is judged at its admission (the time-weighted honesty), beside its first
+//!   range judged over that full log.
 //! - **The server changes state once per second** (admission, the cached document, the origin's
 //!   shed probability); client events carry exact milliseconds.
 
