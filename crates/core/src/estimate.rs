@@ -29,14 +29,12 @@
 //!    uncertainty is
 //!
 //!    ```text
-//!    u = √(d/N + d/n + 2 (jitter/T)² + v²)
+//!    u = √(d/N + d/n + 2 (jitter/T)²)
 //!    ```
 //!
-//!    where `v` is the rate's own variation: the spread of the per-second counts beyond what
-//!    counting explains, relative to the rate (a pace held back and released by the open
-//!    sessions wavers; a steady or Poisson-like one has `v = 0`). So the interval narrows as
-//!    admissions accumulate and widens only with real variation. At 1 admission a second, 60 s of
-//!    history and 300 ahead, `u ≈ 0.14`.
+//!    So the interval narrows as admissions accumulate and widens only with real variation (a
+//!    bursty stream has `d > 1`). At 1 admission a second, 60 s of history and 300 ahead,
+//!    `u ≈ 0.14`. A pace that moves for longer than a burst is a change of pace (below).
 //! 3. **The range** leans pessimistic: the fastest plausible rate is `m (1 + max(Z_FAST u,
 //!    FAST_FLOOR))` and the slowest `m (1 − max(Z_SLOW u, SLOW_FLOOR))`, never below
 //!    [`MIN_RATE_FRACTION`] of `m`. Over both measurements the fastest of the fast ends and the
@@ -247,19 +245,6 @@ fn dispersion_used(measured: f64, intervals: f64) -> f64 {
     (measured - noise).max(1.0)
 }
 
-/// The variation of the rate itself, relative to the `mean` rate: the spread of the admissions
-/// counted per second (`spread²` in counts² per second) beyond what counting `intervals` of a
-/// Poisson-like stream explains (its own noise allowed for as in [`dispersion_used`]). A queue
-/// whose pace wavers (admission held back by the open sessions, servers busy) gets a wider range;
-/// a steady or Poisson-like one none.
-fn rate_variation(spread: f64, mean: f64, intervals: f64) -> f64 {
-    if mean <= ZERO_RATE {
-        return 0.0;
-    }
-    let noise = 1.0 + 2.0 * (2.0 / intervals.max(1.0)).sqrt();
-    (spread * spread - mean * noise).max(0.0).sqrt() / mean
-}
-
 /// How many standard deviations the admissions counted `after` a split differ from what the
 /// rate over both sides predicts.
 fn change_score(before: Tally, after: Tally) -> f64 {
@@ -408,8 +393,6 @@ struct Pace {
     seconds: f64,
     /// The dispersion used (at least 1).
     dispersion: f64,
-    /// The rate's own variation, relative ([`rate_variation`]).
-    variation: f64,
     /// Server time (Unix ms) the pace was measured from.
     from_ms: i64,
     /// Whether it starts at a change of pace (or the opening) rather than at the edge of the
@@ -444,7 +427,6 @@ impl Pace {
             counted: mean * seconds,
             seconds,
             dispersion: dispersion_used(measured, seconds),
-            variation: rate_variation(spread, mean, seconds),
             from_ms,
             changed: i64::from(rate.window_s) * 1000 + 1000 < RATE_WINDOW_MS,
             still_since_ms: from_ms,
@@ -486,11 +468,6 @@ impl Pace {
             counted: total.count,
             seconds: total.seconds,
             dispersion: dispersion_used(measured, total.intervals),
-            variation: rate_variation(
-                (total.squared_deviation(mean) / total.seconds).sqrt(),
-                mean,
-                total.intervals,
-            ),
             from_ms: first.server_time_ms,
             changed,
             still_since_ms,
@@ -502,11 +479,7 @@ impl Pace {
     /// The relative standard deviation of the wait for `needed` more admissions at this pace.
     fn uncertainty(&self, needed: f64) -> f64 {
         let jitter = TIMING_JITTER.as_secs_f64() / self.seconds;
-        (self.dispersion / self.counted
-            + self.dispersion / needed
-            + 2.0 * jitter * jitter
-            + self.variation * self.variation)
-            .sqrt()
+        (self.dispersion / self.counted + self.dispersion / needed + 2.0 * jitter * jitter).sqrt()
     }
 }
 
