@@ -121,8 +121,6 @@ pub struct HonestyTotals {
     pub false_ms: u64,
     /// It did not, because of an outage or a server change after the second it was seen.
     pub made_false_later_ms: u64,
-    /// Of `false_ms`, the seconds whose admission came before the range's lower end.
-    pub false_early_ms: u64,
     /// Sampled clients judged (admitted after seeing at least one range).
     pub clients: u64,
 }
@@ -325,25 +323,6 @@ impl HonestyTracker {
             let excused = u64::from(excused_to - segment.from_ms);
             self.totals.made_false_later_ms += excused;
             self.totals.false_ms += length - excused;
-            if at_ms < segment.low_ms {
-                self.totals.false_early_ms += length - excused;
-            }
-            if std::env::var_os("FAIRLINE_SIM_HONESTY_TRACE").is_some() && length > excused {
-                eprintln!(
-                    "false {} {} shown {}..{} range {}..{} admitted {}",
-                    id,
-                    if at_ms < segment.low_ms {
-                        "early"
-                    } else {
-                        "late"
-                    },
-                    segment.from_ms / 1000,
-                    segment.to_ms / 1000,
-                    segment.low_ms / 1000,
-                    segment.high_ms / 1000,
-                    at_ms / 1000
-                );
-            }
         }
         self.totals.clients += 1;
         // Keep a marker so a late show() does not start judging again.
