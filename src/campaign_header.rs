@@ -1,5 +1,7 @@
 //! The campaign's name and opening time, shown at the top of every step.
 
+use std::sync::Arc;
+
 use fairline_core::campaign::Campaign;
 use leptos::prelude::*;
 use time::format_description::well_known::Rfc3339;
@@ -9,11 +11,11 @@ use crate::i18n::{tr, use_i18n, Msg};
 
 /// The campaign's name in the chosen language and its opening time.
 #[component]
-pub fn CampaignHeader(campaign: Campaign) -> impl IntoView {
+pub fn CampaignHeader(#[prop(into)] campaign: Arc<Campaign>) -> impl IntoView {
     let i18n = use_i18n();
     let machine_time = campaign.opens_at.format(&Rfc3339).unwrap_or_default();
     let opens_at = campaign.opens_at;
-    let names = campaign.names;
+    let names = campaign.names.clone();
     view! {
         <header>
             <h1 id="fl-title">{move || names.get(i18n.locale()).to_owned()}</h1>

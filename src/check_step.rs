@@ -1,6 +1,8 @@
 //! Step 1, check: the citizen's details checked as typed with core, the verdict from core before
 //! anything is sent, the server's verdict when it differs, and the join.
 
+use std::sync::Arc;
+
 use fairline_core::{
     campaign::Campaign,
     eligibility::{evaluate, may_join, NotEligibleReason, Verdict, VerdictKind},
@@ -146,7 +148,7 @@ pub fn verdict_sentences(
 #[component]
 pub fn VerdictView(
     verdict: Verdict,
-    campaign: Campaign,
+    #[prop(into)] campaign: Arc<Campaign>,
     #[prop(into)] server_now: Signal<Option<OffsetDateTime>>,
 ) -> impl IntoView {
     let kind = verdict.kind().as_str();

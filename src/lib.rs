@@ -33,6 +33,8 @@ pub mod simple_check;
 pub mod wait_step;
 pub mod waiting;
 
+use std::sync::Arc;
+
 use fairline_core::{campaign::Campaign, clock::ClockSkew};
 use i18n::{tr, use_i18n, I18n, Locale, Msg};
 use leptos::prelude::*;
@@ -132,6 +134,8 @@ pub fn WidgetWith(
             campaign_default,
         )
     };
+    // The campaign is shared from here on (one copy, never cloned).
+    let page_campaign = page_campaign.map(Arc::new);
     let page_default = page_campaign.as_ref().map(|c| c.default_locale);
     let i18n = I18n::new(pick(page_default.unwrap_or_default()));
     provide_context(i18n);
@@ -151,7 +155,7 @@ pub fn WidgetWith(
                 Some(campaign) => Ok(campaign),
                 None => {
                     // A campaign fetched (not carried by the page) brings its default language.
-                    let fetched = loader.campaign(&campaign_id).await;
+                    let fetched = loader.campaign(&campaign_id).await.map(Arc::new);
                     if let Ok(campaign) = &fetched {
                         i18n.set(pick(campaign.default_locale));
                     }
@@ -182,7 +186,7 @@ pub fn WidgetWith(
 /// polite live region.
 #[component]
 pub fn Journey(
-    campaign: Campaign,
+    campaign: Arc<Campaign>,
     api: api::ApiClient,
     /// The page said the clock is a rehearsal's (until `/v1/health` says).
     #[prop(optional)]

@@ -3,6 +3,7 @@
 //! the step on screen and the one stored record together.
 
 use core::time::Duration;
+use std::sync::Arc;
 
 use fairline_core::{
     booking::{Booking, BookingReceipt, BookingRequest},
@@ -69,8 +70,8 @@ impl JourneyView {
 pub struct Session {
     /// The API client.
     pub api: ApiClient,
-    /// The campaign (reloaded by [`Session::reload_rules_if_changed`]).
-    pub campaign: RwSignal<Campaign>,
+    /// The campaign (reloaded by [`Session::reload_rules_if_changed`]), shared, never copied.
+    pub campaign: RwSignal<Arc<Campaign>>,
     /// Server clock samples (server time: the rehearsed time during a rehearsal).
     pub clock: RwSignal<ServerClock>,
     /// Samples of the server machine's real clock (`/v1/health`'s `real_time`). The device clock
@@ -101,7 +102,7 @@ pub struct Session {
 
 impl Session {
     /// A session for `campaign` over `api`, at the journey restored from storage.
-    pub fn new(api: ApiClient, campaign: Campaign) -> Self {
+    pub fn new(api: ApiClient, campaign: Arc<Campaign>) -> Self {
         let journey = restore_journey(&campaign.id);
         let details = journey.person.clone().unwrap_or_default();
         let journey = RwSignal::new(journey);
@@ -246,7 +247,7 @@ impl Session {
         }
         match self.api.campaign(&self.campaign_id()).await {
             Ok(fresh) => {
-                self.campaign.set(fresh);
+                self.campaign.set(Arc::new(fresh));
                 self.rules_reloaded.set(true);
                 true
             }
