@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::browser;
+use crate::erased;
 use crate::format::{format_countdown, format_for_citizen};
 use crate::help_line::HelpLine;
 use crate::i18n::{tr, use_i18n, Locale, Msg};
@@ -198,7 +199,7 @@ pub fn CheckStep() -> impl IntoView {
     let join_failure =
         move || join_refusal().and_then(|(verdict, m)| verdict.is_none().then_some(m));
 
-    Effect::new(move |_| browser::focus_id("fl-step-heading"));
+    erased::effect(Box::new(move || browser::focus_id("fl-step-heading")));
 
     let errors = Memo::new(move |_| field_errors(&input.get()));
     let error_for = move |field: Field| {

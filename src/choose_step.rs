@@ -16,6 +16,7 @@ use fairline_core::booking::BookingRequest;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::erased;
 use crate::i18n::{tr, use_i18n, Msg, Phrase};
 use crate::requests::{Request, Requests};
 use crate::session::Session;
@@ -36,7 +37,7 @@ pub fn ChooseStep() -> impl IntoView {
     let choice = session.choice;
     let i18n = use_i18n();
 
-    Effect::new(move |_| browser::focus_id("fl-step-heading"));
+    erased::effect(Box::new(move || browser::focus_id("fl-step-heading")));
 
     let sites_session = session.clone();
     let sites = crate::load::load(move || {

@@ -4,6 +4,7 @@ use fairline_core::booking::BookingStatus;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::erased;
 use crate::format::format_slot;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::journey::Step;
@@ -34,7 +35,7 @@ pub fn DoneStep() -> impl IntoView {
     };
     let cancelling = cancel_action.pending();
     browser::set_title("Fairline");
-    Effect::new(move |_| browser::focus_id("fl-step-heading"));
+    erased::effect(Box::new(move || browser::focus_id("fl-step-heading")));
 
     let i18n = use_i18n();
     let campaign = session.campaign.get_untracked();

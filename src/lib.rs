@@ -18,6 +18,7 @@ pub mod choice;
 pub mod choose_step;
 pub mod done_step;
 pub mod embed;
+pub mod erased;
 pub mod format;
 pub mod frame_link;
 pub mod help_line;
@@ -141,8 +142,16 @@ pub fn WidgetWith(
     provide_context(i18n);
     // An embedding host changing its `locale` or `mode` attribute while the widget runs.
     if let Some(control) = use_context::<embed::HostControl>() {
-        Effect::new(move |_| control.locale.get().map(|locale| i18n.set(locale)));
-        Effect::new(move |_| control.mode.get().map(|asked| mode.set(asked)));
+        erased::effect(Box::new(move || {
+            if let Some(locale) = control.locale.get() {
+                i18n.set(locale);
+            }
+        }));
+        erased::effect(Box::new(move || {
+            if let Some(asked) = control.mode.get() {
+                mode.set(asked);
+            }
+        }));
     }
     let loader = api.clone();
     let campaign = load::load(move || {
@@ -201,9 +210,9 @@ pub fn Journey(
     session.rehearsal.set(rehearsal);
     provide_context(session.clone());
     provide_context(requests::Requests::new(&session));
-    leptos::task::spawn_local_scoped_with_cancellation(session::sample_clock(session.clone()));
+    erased::spawn(Box::pin(session::sample_clock(session.clone())));
     let tick = session.tick;
-    leptos::task::spawn_local_scoped_with_cancellation(async move {
+    erased::spawn(Box::pin(async move {
         loop {
             browser::sleep(
                 Some(core::time::Duration::from_secs(1)),
@@ -212,9 +221,11 @@ pub fn Journey(
             .await;
             tick.set(browser::mono_now_ms());
         }
-    });
+    }));
     let step = session.step_kind();
-    Effect::new(move |_| events.send(&host_events::HostEvent::Step(step.get().tag())));
+    erased::effect(Box::new(move || {
+        events.send(&host_events::HostEvent::Step(step.get().tag()))
+    }));
     let skew = session.skew;
     let rehearsal = session.rehearsal;
     let announcement = session.announcement;

@@ -25,6 +25,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::erased;
+
 /// An answer of any type, shared.
 type Answer = Rc<dyn Any>;
 /// A load in flight.
@@ -74,12 +76,12 @@ where
 /// [`load`] without its type: the one copy of the effect and the task.
 fn load_erased(fetch: Box<dyn Fn() -> Pending>) -> ReadSignal<Option<Answer>, LocalStorage> {
     let (answer, set_answer) = signal_local(None);
-    Effect::new(move |_| {
+    erased::effect(Box::new(move || {
         let pending = fetch();
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        erased::spawn(Box::pin(async move {
             let value = pending.await;
             set_answer.set(Some(value));
-        });
-    });
+        }));
+    }));
     answer
 }

@@ -390,5 +390,5 @@ pub async fn sample_clock(session: Session) {
 /// Runs `task` under `owner`, cancelled when `owner` is cleaned up (not when the reactive block
 /// that happened to start it re-renders).
 pub fn spawn_owned(owner: &Owner, task: impl core::future::Future<Output = ()> + 'static) {
-    owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(task));
+    owner.with(|| crate::erased::spawn(Box::pin(task)));
 }

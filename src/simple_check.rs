@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::check_step::{field_errors, VerdictView};
+use crate::erased;
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::requests::{Request, Requests};
 use crate::session::Session;
@@ -84,10 +85,10 @@ pub fn SimpleCheck() -> impl IntoView {
         birth_date_parts(&details.with_untracked(|d| d.birth_date.clone())).map(RwSignal::new);
     let invalid = Signal::derive(move || error.get().is_some());
 
-    Effect::new(move |_| {
+    erased::effect(Box::new(move || {
         screen.track();
         browser::focus_id("fl-step-heading");
-    });
+    }));
 
     let next = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

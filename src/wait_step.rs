@@ -14,6 +14,7 @@ use gloo_events::EventListener;
 use leptos::prelude::*;
 
 use crate::browser::{self, BrowserRandom, Waker};
+use crate::erased;
 use crate::format::{
     format_countdown, format_local, format_people, format_wait_range, group_digits, place_from_rank,
 };
@@ -113,7 +114,7 @@ pub fn WaitStep() -> impl IntoView {
     let notify_refused = RwSignal::new(false);
     let first_ahead = move || journey.with(|j| j.first_ahead);
 
-    Effect::new(move |_| browser::focus_id("fl-step-heading"));
+    erased::effect(Box::new(move || browser::focus_id("fl-step-heading")));
 
     let loop_session = session.clone();
     let claims = ticket.claims.clone();
@@ -121,7 +122,7 @@ pub fn WaitStep() -> impl IntoView {
         claims.place,
         fairline_core::wire::QueuePlace::PreQueue { .. }
     );
-    leptos::task::spawn_local_scoped_with_cancellation(async move {
+    erased::spawn(Box::pin(async move {
         let session = loop_session;
         // Wake the loop when the page is shown again or the connection returns. The listeners
         // live as long as the loop: they go when the step does.
@@ -235,7 +236,7 @@ pub fn WaitStep() -> impl IntoView {
                 browser::sleep(Some(still), &Waker::new()).await;
             }
         }
-    });
+    }));
 
     let tick_session = session.clone();
     let server_now_ms = move || {

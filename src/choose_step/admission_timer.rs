@@ -7,6 +7,7 @@ use fairline_core::wire::unix_ms;
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
+use crate::erased;
 use crate::format::{format_clock, format_countdown};
 use crate::i18n::{tr, use_i18n, Msg};
 use crate::requests::{Request, Requests};
@@ -74,7 +75,7 @@ pub fn AdmissionTimer() -> impl IntoView {
     let warned: RwSignal<Option<(OffsetDateTime, u8)>> = RwSignal::new(None);
     let warn_session = session.clone();
     let warn_left = left.clone();
-    Effect::new(move |_| {
+    erased::effect(Box::new(move || {
         let (Some(left), Some(expires)) = (warn_left(), expires_at()) else {
             return;
         };
@@ -84,7 +85,7 @@ pub fn AdmissionTimer() -> impl IntoView {
             let left = format_countdown(left, locale);
             warn_session.announce(Msg::TimeWarning.fill(locale, &[("left", &left)]));
         }
-    });
+    }));
     let campaign = session.campaign;
     let i18n = use_i18n();
     let limit_text = move || {
