@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use fairline_core::campaign::Campaign;
 use leptos::prelude::*;
-use time::format_description::well_known::Rfc3339;
 
 pub use crate::format::format_local;
 use crate::i18n::{tr, use_i18n, Msg};
@@ -13,7 +12,8 @@ use crate::i18n::{tr, use_i18n, Msg};
 #[component]
 pub fn CampaignHeader(#[prop(into)] campaign: Arc<Campaign>) -> impl IntoView {
     let i18n = use_i18n();
-    let machine_time = campaign.opens_at.format(&Rfc3339).unwrap_or_default();
+    let mut machine_time = String::new();
+    fairline_core::write::write_rfc3339(&campaign.opens_at, &mut machine_time);
     let opens_at = campaign.opens_at;
     let names = campaign.names.clone();
     view! {

@@ -132,47 +132,53 @@ fn two(n: u8, out: &mut String) {
 }
 
 impl ToJson for OffsetDateTime {
-    /// RFC 3339 as `time::serde::rfc3339` writes it: the fraction without trailing zeros (none
-    /// when whole), the offset as `Z` when it is UTC, else `±HH:MM`.
+    /// RFC 3339 as `time::serde::rfc3339` writes it, quoted ([`write_rfc3339`]).
     fn write_json(&self, out: &mut String) {
         out.push('"');
-        let year = self.year().unsigned_abs();
-        two((year / 100) as u8, out);
-        two((year % 100) as u8, out);
-        out.push('-');
-        two(u8::from(self.month()), out);
-        out.push('-');
-        two(self.day(), out);
-        out.push('T');
-        two(self.hour(), out);
-        out.push(':');
-        two(self.minute(), out);
-        out.push(':');
-        two(self.second(), out);
-        let mut nanos = self.nanosecond();
-        if nanos > 0 {
-            out.push('.');
-            let mut width = 9;
-            while nanos.is_multiple_of(10) {
-                nanos /= 10;
-                width -= 1;
-            }
-            let text = nanos.to_string();
-            for _ in text.len()..width {
-                out.push('0');
-            }
-            out.push_str(&text);
-        }
-        let offset = self.offset();
-        if offset.is_utc() {
-            out.push('Z');
-        } else {
-            out.push(if offset.is_negative() { '-' } else { '+' });
-            two(offset.whole_hours().unsigned_abs(), out);
-            out.push(':');
-            two(offset.minutes_past_hour().unsigned_abs(), out);
-        }
+        write_rfc3339(self, out);
         out.push('"');
+    }
+}
+
+/// `time` in RFC 3339 as `time::serde::rfc3339` writes it: the fraction without trailing zeros
+/// (none when whole), the offset as `Z` when it is UTC, else `±HH:MM`. The widget writes its
+/// `<time datetime>` attribute with it, so `time`'s own formatter stays out of the first load.
+pub fn write_rfc3339(time: &OffsetDateTime, out: &mut String) {
+    let year = time.year().unsigned_abs();
+    two((year / 100) as u8, out);
+    two((year % 100) as u8, out);
+    out.push('-');
+    two(u8::from(time.month()), out);
+    out.push('-');
+    two(time.day(), out);
+    out.push('T');
+    two(time.hour(), out);
+    out.push(':');
+    two(time.minute(), out);
+    out.push(':');
+    two(time.second(), out);
+    let mut nanos = time.nanosecond();
+    if nanos > 0 {
+        out.push('.');
+        let mut width = 9;
+        while nanos.is_multiple_of(10) {
+            nanos /= 10;
+            width -= 1;
+        }
+        let text = nanos.to_string();
+        for _ in text.len()..width {
+            out.push('0');
+        }
+        out.push_str(&text);
+    }
+    let offset = time.offset();
+    if offset.is_utc() {
+        out.push('Z');
+    } else {
+        out.push(if offset.is_negative() { '-' } else { '+' });
+        two(offset.whole_hours().unsigned_abs(), out);
+        out.push(':');
+        two(offset.minutes_past_hour().unsigned_abs(), out);
     }
 }
 
